@@ -59,5 +59,7 @@ void add_init_command(CLI::App& app, Globals& g);
 void add_convert_command(CLI::App& app, Globals& g);
 void add_tokenize_command(CLI::App& app, Globals& g);
 void add_trace_command(CLI::App& app, Globals& g);
+void add_train_command(CLI::App& app, Globals& g);
+void add_evolve_command(CLI::App& app, Globals& g);
 
 }  // namespace embscope::cli

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   add_convert_command(app, g);
   add_tokenize_command(app, g);
   add_trace_command(app, g);
+  add_train_command(app, g);
+  add_evolve_command(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -35,8 +35,10 @@ class Vocabulary {
   Result<PieceMatch> lookup(std::string_view text) const;
   std::vector<std::string> suggest(std::string_view text, size_t max_n = 5) const;
 
- private:
+  // The id of exactly this piece (no fallbacks), or nullopt.
   std::optional<uint32_t> exact(std::string_view piece) const;
+
+ private:
 
   VocabSpec spec_;
   std::unordered_map<std::string, uint32_t> ids_;

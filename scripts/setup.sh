@@ -11,7 +11,9 @@ packages=(
   libpng-dev libcairo2-dev fonts-dejavu-core libsimdjson-dev
   libpcre2-dev libutf8proc-dev libsentencepiece-dev
   # reference implementations the tests compare against
-  python3 python3-numpy python3-gensim python3-torch python3-sentencepiece
+  python3 python3-numpy python3-gensim python3-torch python3-sentencepiece fasttext
+  # corpora for the bundled default model (see README "Default model")
+  bible-kjv-text wordnet-base
   # time / peak-memory measurements in bench/
   time
 )

@@ -1,0 +1,300 @@
+// word2vec driver: sampling tables, Huffman tree, blocks and rounds over threads.
+#include "train/word2vec.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <thread>
+
+#include "train/word2vec_kernel.h"
+
+namespace embscope {
+namespace {
+
+uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+uint32_t padded(uint32_t d) { return (d + 15) / 16 * 16; }
+
+using BlockFn = void (*)(w2v::BlockArgs&);
+BlockFn block_kernel() { return w2v::cpu_has_avx2_fma() ? w2v::train_block_avx2 : w2v::train_block_generic; }
+
+}  // namespace
+
+std::vector<float> Word2VecTables::embeddings() const {
+  const uint64_t n_rows = stride ? syn0.size() / stride : 0;
+  std::vector<float> out(n_rows * dim);
+  for (uint64_t r = 0; r < n_rows; ++r)
+    std::copy_n(syn0.begin() + static_cast<ptrdiff_t>(r * stride), dim, out.begin() + static_cast<ptrdiff_t>(r * dim));
+  return out;
+}
+
+Word2VecTables init_word2vec_tables(uint64_t n_rows, const Word2VecOptions& o, const std::vector<float>* init) {
+  Word2VecTables t;
+  t.dim = o.dim;
+  t.stride = padded(o.dim);
+  t.syn0.assign(n_rows * t.stride, 0.0f);
+  for (uint64_t r = 0; r < n_rows; ++r) {
+    float* row = t.syn0.data() + r * t.stride;
+    if (init) {
+      std::copy_n(init->data() + r * o.dim, o.dim, row);
+      continue;
+    }
+    uint64_t state = mix64(o.seed * 0x9e3779b97f4a7c15ull + r + 1);
+    for (uint32_t j = 0; j < o.dim; ++j) {
+      state = mix64(state + 0x9e3779b97f4a7c15ull);
+      const double u = static_cast<double>(state >> 11) * 0x1.0p-53;  // [0, 1)
+      row[j] = static_cast<float>((2.0 * u - 1.0) / o.dim);
+    }
+  }
+  if (o.negative > 0) t.syn1neg.assign(n_rows * t.stride, 0.0f);
+  if (o.hierarchical) t.syn1.assign(n_rows * t.stride, 0.0f);
+  return t;
+}
+
+const char* Word2VecTrainer::kernel_name() { return w2v::cpu_has_avx2_fma() ? "avx2+fma" : "generic"; }
+
+Result<Word2VecTrainer> Word2VecTrainer::create(const TrainVocab& vocab, const TrainCorpus& corpus, Word2VecOptions o) {
+  auto bad = [](std::string flag, std::string what) { return make_error(ErrorKind::InvalidArgument, flag, what); };
+  if (o.dim == 0 || o.dim > 65536) return bad("--dim", "the dimension must be in 1..65536");
+  if (o.window == 0 || o.window > 1000) return bad("--window", "the window must be in 1..1000");
+  if (o.epochs == 0 || o.epochs > 100000) return bad("--epochs", "epochs must be in 1..100000");
+  if (o.negative > 1000) return bad("--negative", "at most 1000 negative samples");
+  if (o.negative == 0 && !o.hierarchical) return bad("--negative", "give negative sampling (--negative N) or --hs");
+  if (!(o.alpha > 0) || !std::isfinite(o.alpha)) return bad("--alpha", "the learning rate must be positive");
+  if (!(o.min_alpha >= 0) || o.min_alpha > o.alpha) return bad("--min-alpha", "min-alpha must be in [0, alpha]");
+  if (!(o.sample >= 0) || !std::isfinite(o.sample)) return bad("--sample", "the sub-sampling threshold must be >= 0");
+  if (o.threads == 0 || o.threads > 256) return bad("--threads", "threads must be in 1..256");
+  if (!std::isfinite(o.ns_exponent)) return bad("--ns-exponent", "must be finite");
+  if (vocab.counts.size() != vocab.trained.size() || vocab.counts.size() >= UINT32_MAX) {
+    return bad("vocabulary", "inconsistent vocabulary");
+  }
+  if (corpus.ids.empty()) return bad("corpus", "the corpus has no words left to train on");
+
+  Word2VecTrainer t;
+  t.o_ = o;
+  t.corpus_ = &corpus;
+  t.n_rows_ = vocab.counts.size();
+  // Blocks of about 1/128 of the corpus (1,000..50,000 words), whole sentences, independent
+  // of the thread count so that a run can be resumed with other threads.
+  const uint64_t target = std::clamp<uint64_t>(corpus.ids.size() / 128, 1000, 50000);
+  t.blocks_.push_back(0);
+  uint64_t start_word = 0;
+  for (uint64_t s = 0; s < corpus.sentence_ends.size(); ++s) {
+    if (corpus.sentence_ends[s] - start_word >= target || s + 1 == corpus.sentence_ends.size()) {
+      t.blocks_.push_back(s + 1);
+      start_word = corpus.sentence_ends[s];
+    }
+  }
+  t.build_keep_thresholds(vocab);
+  if (o.negative > 0) t.build_noise_table(vocab);
+  if (o.hierarchical) t.build_huffman(vocab);
+  return t;
+}
+
+// gensim's rule: threshold_count = sample * (sum of retained counts) for sample < 1, else
+// sample itself; P(keep w) = (sqrt(c / t) + 1) * t / c, capped at 1.
+void Word2VecTrainer::build_keep_thresholds(const TrainVocab& vocab) {
+  keep_threshold_.assign(n_rows_, UINT32_MAX);
+  if (o_.sample <= 0) return;
+  double retained = 0;
+  for (uint64_t r = 0; r < n_rows_; ++r)
+    if (vocab.trained[r]) retained += static_cast<double>(vocab.counts[r]);
+  const double threshold_count = o_.sample < 1.0 ? o_.sample * retained : o_.sample;
+  for (uint64_t r = 0; r < n_rows_; ++r) {
+    const double c = static_cast<double>(vocab.counts[r]);
+    if (!vocab.trained[r] || c <= 0) continue;
+    const double p = (std::sqrt(c / threshold_count) + 1.0) * (threshold_count / c);
+    if (p < 1.0) keep_threshold_[r] = static_cast<uint32_t>(std::llround(p * 4294967296.0));
+  }
+}
+
+// Vose's alias method over count^ns_exponent of the trained rows: O(1) draws from two arrays
+// of V entries (cache-sized where word2vec.c's unigram table is 400 MB).
+void Word2VecTrainer::build_noise_table(const TrainVocab& vocab) {
+  const uint64_t n = n_rows_;
+  std::vector<double> w(n, 0.0);
+  double total = 0;
+  for (uint64_t r = 0; r < n; ++r) {
+    if (vocab.trained[r] && vocab.counts[r] > 0) w[r] = std::pow(static_cast<double>(vocab.counts[r]), o_.ns_exponent);
+    total += w[r];
+  }
+  std::vector<double> scaled(n);
+  std::vector<uint32_t> small, large;
+  for (uint64_t r = 0; r < n; ++r) {
+    scaled[r] = w[r] * static_cast<double>(n) / total;
+    (scaled[r] < 1.0 ? small : large).push_back(static_cast<uint32_t>(r));
+  }
+  alias_prob_.assign(n, UINT32_MAX);
+  alias_other_.resize(n);
+  for (uint64_t r = 0; r < n; ++r) alias_other_[r] = static_cast<uint32_t>(r);
+  while (!small.empty() && !large.empty()) {
+    const uint32_t s = small.back(), l = large.back();
+    small.pop_back();
+    alias_prob_[s] = static_cast<uint32_t>(std::min(4294967295.0, std::floor(scaled[s] * 4294967296.0)));
+    alias_other_[s] = l;
+    scaled[l] -= 1.0 - scaled[s];
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // Left-overs are 1 up to rounding; a zero-weight row may only be left here by rounding, so
+  // send it to the heaviest row rather than let it be drawn.
+  const auto heaviest = static_cast<uint32_t>(std::max_element(w.begin(), w.end()) - w.begin());
+  for (uint32_t r : small) {
+    alias_prob_[r] = w[r] > 0 ? UINT32_MAX : 0;
+    alias_other_[r] = heaviest;
+  }
+}
+
+// Huffman tree over the trained rows by count (word2vec.c CreateBinaryTree): leaves are rows,
+// inner nodes 0..n_leaves-2 index syn1; each row's path runs from the root.
+void Word2VecTrainer::build_huffman(const TrainVocab& vocab) {
+  std::vector<uint32_t> leaves;
+  for (uint32_t r = 0; r < n_rows_; ++r)
+    if (vocab.trained[r]) leaves.push_back(r);
+  const size_t n = leaves.size();
+  hs_offset_.assign(n_rows_ + 1, 0);
+  if (n < 2) {
+    hs_points_.clear();
+    hs_codes_.clear();
+    return;
+  }
+  // Nodes 0..n-1 leaves, n..2n-2 inner.
+  std::vector<uint64_t> weight(2 * n - 1);
+  std::vector<uint32_t> parent(2 * n - 1, 0);
+  std::vector<uint8_t> branch(2 * n - 1, 0);
+  using Item = std::pair<uint64_t, uint32_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+  for (uint32_t i = 0; i < n; ++i) {
+    weight[i] = vocab.counts[leaves[i]];
+    heap.emplace(weight[i], i);
+  }
+  for (uint32_t next = static_cast<uint32_t>(n); next < 2 * n - 1; ++next) {
+    const auto [w1, a] = heap.top();
+    heap.pop();
+    const auto [w2, b] = heap.top();
+    heap.pop();
+    weight[next] = w1 + w2;
+    parent[a] = parent[b] = next;
+    branch[b] = 1;
+    heap.emplace(weight[next], next);
+  }
+  const uint32_t root = static_cast<uint32_t>(2 * n - 2);
+  std::vector<std::vector<uint32_t>> points(n_rows_);
+  std::vector<std::vector<uint8_t>> codes(n_rows_);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::vector<uint32_t>& p = points[leaves[i]];
+    std::vector<uint8_t>& c = codes[leaves[i]];
+    for (uint32_t node = i; node != root; node = parent[node]) {
+      c.push_back(branch[node]);
+      p.push_back(parent[node] - static_cast<uint32_t>(n));
+    }
+    std::reverse(p.begin(), p.end());
+    std::reverse(c.begin(), c.end());
+  }
+  for (uint64_t r = 0; r < n_rows_; ++r) {
+    hs_offset_[r + 1] = hs_offset_[r] + static_cast<uint32_t>(points[r].size());
+    hs_points_.insert(hs_points_.end(), points[r].begin(), points[r].end());
+    hs_codes_.insert(hs_codes_.end(), codes[r].begin(), codes[r].end());
+  }
+}
+
+Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, const Hook& between_rounds) const {
+  const uint32_t dp = tables.stride;
+  const uint64_t n_blocks = blocks_.size() - 1;
+  const TrainCorpus& c = *corpus_;
+  auto block_words = [&](uint64_t b) {
+    const uint64_t s0 = blocks_[b], s1 = blocks_[b + 1];
+    return c.sentence_ends[s1 - 1] - (s0 == 0 ? 0 : c.sentence_ends[s0 - 1]);
+  };
+  const BlockFn kernel = block_kernel();
+  struct Scratch {
+    std::vector<float> neu1, work;
+    std::vector<uint32_t> sentence;
+  };
+  std::vector<Scratch> scratch(o_.threads);
+  for (auto& s : scratch) {
+    s.neu1.assign(dp, 0.0f);
+    s.work.assign(dp, 0.0f);
+    s.sentence.assign(kMaxSentenceWords, 0);
+  }
+  std::vector<w2v::BlockArgs> args(o_.threads);
+  while (state.epoch < o_.epochs) {
+    const uint64_t first = state.next_block;
+    const uint64_t n_round = std::min<uint64_t>(o_.threads, n_blocks - first);
+    double before = static_cast<double>(state.words_done);
+    for (uint64_t k = 0; k < n_round; ++k) {
+      const uint64_t b = first + k;
+      w2v::BlockArgs& a = args[k];
+      a = w2v::BlockArgs{};
+      a.syn0 = tables.syn0.data();
+      a.syn1neg = tables.syn1neg.empty() ? nullptr : tables.syn1neg.data();
+      a.syn1 = tables.syn1.empty() ? nullptr : tables.syn1.data();
+      a.stride = dp;
+      a.ids = c.ids.data();
+      a.sentence_ends = c.sentence_ends.data();
+      a.first_sentence = blocks_[b];
+      a.end_sentence = blocks_[b + 1];
+      a.keep_threshold = keep_threshold_.data();
+      a.alias_prob = alias_prob_.data();
+      a.alias_other = alias_other_.data();
+      a.n_rows = static_cast<uint32_t>(n_rows_);
+      a.hs_offset = hs_offset_.data();
+      a.hs_points = hs_points_.data();
+      a.hs_codes = hs_codes_.data();
+      a.window = o_.window;
+      a.negative = o_.negative;
+      a.skip_gram = o_.skip_gram;
+      a.hierarchical = o_.hierarchical && !hs_points_.empty();
+      a.cbow_mean = o_.cbow_mean;
+      a.sample = o_.sample > 0;
+      a.alpha_start = o_.alpha;
+      a.alpha_end = o_.min_alpha;
+      a.words_before = before;
+      a.words_scale = 1.0;
+      a.total_words = static_cast<double>(total_words());
+      a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
+      a.neu1 = scratch[k].neu1.data();
+      a.work = scratch[k].work.data();
+      a.sentence = scratch[k].sentence.data();
+      before += static_cast<double>(block_words(b));
+    }
+    if (n_round == 1) {
+      kernel(args[0]);
+    } else {
+      std::vector<std::thread> workers;
+      for (uint64_t k = 0; k < n_round; ++k) workers.emplace_back(kernel, std::ref(args[k]));
+      for (auto& w : workers) w.join();
+    }
+    double round_loss = 0;
+    uint64_t round_terms = 0;
+    for (uint64_t k = 0; k < n_round; ++k) {
+      state.words_done += args[k].words;
+      round_loss += args[k].loss_sum;
+      round_terms += args[k].loss_terms;
+    }
+    state.loss_sum += round_loss;
+    state.loss_terms += round_terms;
+    state.next_block = first + n_round;
+    if (state.next_block == n_blocks) {
+      state.next_block = 0;
+      ++state.epoch;
+    }
+    state.finished = state.epoch == o_.epochs;
+    if (between_rounds) {
+      const Word2VecProgress p{&state, total_words(), round_terms ? round_loss / static_cast<double>(round_terms) : 0.0,
+                               args[n_round - 1].last_alpha};
+      EMB_TRY(between_rounds(tables, p));
+    }
+  }
+  return {};
+}
+
+}  // namespace embscope
