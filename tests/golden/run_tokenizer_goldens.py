@@ -80,6 +80,7 @@ def main():
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--encodings", default="r50k_base,p50k_base,cl100k_base,o200k_base")
     ap.add_argument("--no-gpt2", dest="gpt2", action="store_false")
+    ap.add_argument("--embscope", default="", help="embscope binary: also check `convert --to tokenizer-json` of GPT-2")
     ap.add_argument("--quick", action="store_true", help="adversarial set only")
     a = ap.parse_args()
     nm = os.path.abspath(a.node_modules)
@@ -107,7 +108,7 @@ def main():
         ref = os.path.join(a.work, f"{tag}.ref.jsonl")
         ours = os.path.join(a.work, f"{tag}.ours.jsonl")
         run(ref_cmd, ref, env)
-        run(our_cmd, ours)
+        run(our_cmd, ours, env)
         f = compare(tag, inputs, ref, ours, vocab, keys)
         with open(inputs, encoding="utf-8") as fh:
             n = sum(1 for _ in fh)
@@ -147,6 +148,24 @@ def main():
                   [a.tool, gpt2, inputs], {}, ("ids", "decoded"))
             check(f"gpt2.{set_name}.vs-gpt-3-encoder", inputs, ["node", openai, "gpt-3-encoder", "-", inputs],
                   [a.tool, gpt2, inputs, "--no-special"], {}, ("ids", "decoded"))
+        if a.embscope:
+            # GPT-2's original files converted to tokenizer.json by embscope: Hugging Face's own
+            # library on the converted file must agree with gpt-3-encoder on the original files
+            # (Brown; the adversarial set has <|endoftext|> literals, which HF matches as a special
+            # token and gpt-3-encoder does not), and embscope on the converted file with both.
+            converted = os.path.join(a.work, "gpt2-converted.tokenizer.json")
+            subprocess.run([a.embscope, "convert", "-m", gpt2, "--to", "tokenizer-json", "-o", converted], check=True,
+                           stdout=subprocess.DEVNULL)
+            hf = ["node", os.path.join(HERE, "reference_tokenize.js"), converted]
+            for set_name, inputs in sets.items():
+                if set_name == "brown":
+                    check(f"gpt2-converted.{set_name}.hf-vs-gpt-3-encoder", inputs,
+                          ["node", openai, "gpt-3-encoder", "-", inputs], hf + [inputs], {}, ("ids", "decoded"))
+                check(f"gpt2-converted.{set_name}.vs-hf", inputs, hf + [inputs], [a.tool, converted, inputs], {},
+                      ("ids", "offsets", "decoded"))
+                check(f"gpt2-converted.{set_name}.vs-gpt-3-encoder", inputs,
+                      ["node", openai, "gpt-3-encoder", "-", inputs], [a.tool, converted, inputs, "--no-special"], {},
+                      ("ids", "decoded"))
     for f in failures[:40]:
         print("MISMATCH", f)
     print(f"{total - len(failures)} passed, {len(failures)} failed")
