@@ -114,7 +114,6 @@ std::string format_rate(double words_per_s) {
 }
 
 int run_word2vec(const Globals& g, TrainFlags f) {
-  const auto started = Clock::now();
   const std::string where = f.corpus == "-" ? "<stdin>" : f.corpus;
   auto text = read_corpus(f.corpus);
   if (!text) return report(g, text.error());
@@ -222,19 +221,23 @@ int run_word2vec(const Globals& g, TrainFlags f) {
   run.corpus = where;
   run.tokenizer = tok ? f.model : "";
   run.raw_words = corpus.raw_words;
-  run.seconds = static_cast<uint64_t>(std::chrono::duration<double>(Clock::now() - started).count());
   const DType dtype = f.dtype == "f16" ? DType::F16 : DType::F32;
   if (auto s = write_word2vec_model(f.out, vocab, tables, f.o, state, run, dtype); !s) return report(g, s.error());
   if (tok) {
     // The tokenizer travels with the table so that the run directory is a model of its own.
+    // GPT-2's original names (encoder.json, vocab.bpe) are written under Hugging Face's.
     const fs::path src = tok->source();
-    for (const char* n : {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json",
-                          "merges.txt", "tokenizer.model"}) {
-      const fs::path p = fs::is_directory(src, ec) ? src / n : src.parent_path() / n;
+    const std::pair<const char*, const char*> files[] = {
+        {"tokenizer.json", "tokenizer.json"}, {"tokenizer_config.json", "tokenizer_config.json"},
+        {"special_tokens_map.json", "special_tokens_map.json"}, {"vocab.json", "vocab.json"},
+        {"merges.txt", "merges.txt"}, {"encoder.json", "vocab.json"}, {"vocab.bpe", "merges.txt"},
+        {"tokenizer.model", "tokenizer.model"}};
+    for (const auto& [from, to] : files) {
+      const fs::path p = fs::is_directory(src, ec) ? src / from : src.parent_path() / from;
       if (!fs::is_regular_file(p, ec)) continue;
       auto bytes = read_file(p.string());
       if (!bytes) return report(g, bytes.error());
-      if (auto s = write_file_atomic((fs::path(f.out) / n).string(), *bytes); !s) return report(g, s.error());
+      if (auto s = write_file_atomic((fs::path(f.out) / to).string(), *bytes); !s) return report(g, s.error());
     }
   }
   const std::vector<float> table = tables.embeddings();

@@ -19,20 +19,30 @@ namespace embscope::cli {
 void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_option("-m,--model", f.model,
                  "model: a Hugging Face directory, a file (.safetensors, .npy, word2vec/GloVe/fastText), or a "
-                 "Hub id in the local cache (default: $EMBSCOPE_MODEL)");
+                 "Hub id in the local cache (default: $EMBSCOPE_MODEL, else the bundled models/default)");
   cmd.add_option("--revision", f.revision, "Hub revision (branch, tag or commit) for a cached Hub id")->default_str("main");
   cmd.add_option("--tensor", f.tensor, "name of the token-embedding tensor, overriding the conventions");
 }
 
+std::string default_model_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    for (const fs::path& dir : {p / "models" / "default", p / "share" / "embscope" / "models" / "default"})
+      if (fs::is_regular_file(dir / "model.safetensors", ec)) return dir.string();
+  }
+  return "";
+}
+
 Result<std::string> model_spec(const std::string& flag) {
   if (!flag.empty()) return flag;
-  const char* env = std::getenv("EMBSCOPE_MODEL");
-  if (!env || !*env) {
-    return make_error(ErrorKind::InvalidArgument, "--model",
-                      "no model given: pass -m MODEL (a directory, a file, or a cached Hub id) or set "
-                      "EMBSCOPE_MODEL; `embscope init` makes an untrained one");
-  }
-  return std::string(env);
+  if (const char* env = std::getenv("EMBSCOPE_MODEL"); env && *env) return std::string(env);
+  if (std::string d = default_model_dir(); !d.empty()) return d;
+  return make_error(ErrorKind::InvalidArgument, "--model",
+                    "no model given and the bundled default model (models/default beside the build) was not found: "
+                    "pass -m MODEL (a directory, a file, or a cached Hub id) or set EMBSCOPE_MODEL");
 }
 
 Result<std::unique_ptr<Model>> open_model(const ModelFlags& f) {

@@ -28,9 +28,12 @@ struct ModelFlags {
 
 // -m/--model, --revision, --tensor on `cmd`.
 void add_model_flags(CLI::App& cmd, ModelFlags& f);
-// -m, or $EMBSCOPE_MODEL when -m is omitted. Errors: InvalidArgument when neither is set.
+// The bundled default model (models/default found above the executable, as in a source tree
+// or an install prefix's share/embscope/), or "".
+std::string default_model_dir();
+// -m, else $EMBSCOPE_MODEL, else the bundled default model. Errors: InvalidArgument when none.
 Result<std::string> model_spec(const std::string& flag);
-// Opens -m, or $EMBSCOPE_MODEL when -m is omitted.
+// Opens model_spec(-m).
 Result<std::unique_ptr<Model>> open_model(const ModelFlags& f);
 // --special default|match|text|reject.
 SpecialTokens special_policy(const std::string& s);

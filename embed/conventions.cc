@@ -72,6 +72,9 @@ constexpr std::array kFacts = {
     ModelTypeFacts{"bloom", PositionKind::Alibi, ScaleRule::None},
     ModelTypeFacts{"mpt", PositionKind::Alibi, ScaleRule::None},
     ModelTypeFacts{"falcon", PositionKind::Rotary, ScaleRule::None},
+    // embscope's own: static word2vec tables (train word2vec) and untrained tables (init).
+    ModelTypeFacts{"embscope_word2vec", PositionKind::None, ScaleRule::None},
+    ModelTypeFacts{"embscope_init", PositionKind::None, ScaleRule::None},
 };
 
 }  // namespace

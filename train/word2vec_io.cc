@@ -98,8 +98,7 @@ Status write_word2vec_model(const std::string& out_dir, const TrainVocab& vocab,
                                   {"tokenizer", run.tokenizer.empty() ? "whitespace words" : run.tokenizer},
                                   {"corpus_words", run.raw_words},
                                   {"trained_rows", vocab.n_trained()},
-                                  {"mean_loss", mean_loss},
-                                  {"seconds", run.seconds}};
+                                  {"mean_loss", mean_loss}};
   EMB_TRY(write_safetensors((fs::path(out_dir) / "model.safetensors").string(), tensors,
                             {{"format", "pt"}, {"embscope.train", train.dump()}}));
   nlohmann::ordered_json config = {{"model_type", "embscope_word2vec"},

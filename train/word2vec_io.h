@@ -22,7 +22,6 @@ struct RunDescription {
   std::string corpus;     // path or "<stdin>"
   std::string tokenizer;  // "" = whitespace words; else the -m model
   uint64_t raw_words = 0;
-  uint64_t seconds = 0;
 };
 
 Status write_word2vec_model(const std::string& out_dir, const TrainVocab& vocab, const Word2VecTables& tables,

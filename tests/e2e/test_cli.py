@@ -92,9 +92,22 @@ class Cli(unittest.TestCase):
         p = run("info", "-m", "org/absent-model", env={"HF_HUB_CACHE": self.path("cache")})
         self.assertEqual(p.returncode, 5)
         self.assertIn("models--org--absent-model", p.stderr)
+        # Without -m: $EMBSCOPE_MODEL, else the bundled default model found above the binary.
         q = run("info")
+        self.assertEqual(q.returncode, 0, q.stderr)
+        self.assertIn(os.path.join("models", "default"), q.stdout)
+        q = run("info", env={"EMBSCOPE_MODEL": self.model})
+        self.assertEqual(q.returncode, 0, q.stderr)
+        self.assertIn(self.model, q.stdout)
+        # A binary with no models/default above it says what to do.
+        import shutil
+        lone = self.path("lone-embscope")
+        shutil.copy(BIN, lone)
+        q = subprocess.run([lone, "info"], capture_output=True, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "EMBSCOPE_MODEL"})
         self.assertEqual(q.returncode, 3)
         self.assertIn("EMBSCOPE_MODEL", q.stderr)
+        self.assertIn("default model", q.stderr)
 
     def test_hub_cache_model_with_revision(self):
         repo = self.path("cache", "models--acme--tiny")

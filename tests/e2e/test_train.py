@@ -1,0 +1,267 @@
+"""End-to-end runs of `embscope train word2vec` and `embscope evolve`: outputs a model that
+every command opens, token mode over GPT-2 ids with untrained rows flagged, a run killed with
+SIGKILL and resumed equals an uninterrupted run, snapshots and the evolve chart (PNG decoded,
+SVG text checked), and clear errors for bad corpora and flags.
+Run by ctest (label e2e); EMBSCOPE_BIN names the CLI, EMBSCOPE_DEPS deps/node_modules."""
+import json
+import os
+import random
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import zlib
+
+BIN = os.environ["EMBSCOPE_BIN"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(*args, stdin=None):
+    env = {k: v for k, v in os.environ.items() if k != "EMBSCOPE_MODEL"}
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, input=stdin)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    return header, raw[8 + n:]
+
+
+def planted_corpus(path, n_sentences=4000, seed=1):
+    """Animals and vehicles never share a sentence."""
+    rng = random.Random(seed)
+    groups = [["cat", "dog", "horse", "cow", "sheep", "goat", "pig", "mouse"],
+              ["car", "bus", "truck", "train", "plane", "boat", "bike", "ship"]]
+    with open(path, "w") as f:
+        for s in range(n_sentences):
+            g = groups[s % 2]
+            f.write(" ".join(rng.choice(g) for _ in range(10)) + "\n")
+
+
+def png_size_and_colours(path):
+    """Width, height and the set of RGB colours of an 8-bit RGB/RGBA PNG (zlib, no PIL)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    bpp = {2: 3, 6: 4}[ctype]
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    colours, prev = set(), bytearray(stride)
+    for y in range(height):
+        ft = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if ft == 1:
+                line[i] = (line[i] + a) & 255
+            elif ft == 2:
+                line[i] = (line[i] + b) & 255
+            elif ft == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ft == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        if y % 4 == 0:
+            for x in range(0, stride, bpp):
+                colours.add(tuple(line[x:x + 3]))
+        prev = line
+    return width, height, colours
+
+
+class Train(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.dir = self._tmp.name
+        self.corpus = os.path.join(self.dir, "corpus.txt")
+        planted_corpus(self.corpus)
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def path(self, *p):
+        return os.path.join(self.dir, *p)
+
+    def test_word_mode_outputs_open_everywhere(self):
+        out = self.path("run")
+        p = run("--json", "train", "word2vec", self.corpus, "--dim", "16", "--epochs", "2", "-o", out,
+                "--word2vec-text", self.path("v.txt"), "--snapshot-every", "0.5")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["rows"], 16)
+        self.assertEqual(j["corpus_words"], 40000)
+        self.assertEqual(p.stderr, "", "no progress bar outside a terminal")
+        header, _ = read_safetensors(os.path.join(out, "model.safetensors"))
+        self.assertEqual(header["embed_tokens.weight"]["shape"], [16, 16])
+        self.assertEqual(header["embscope.counts"]["dtype"], "I64")
+        self.assertFalse(os.path.exists(os.path.join(out, "checkpoint.safetensors")))
+        with open(os.path.join(out, "vocab.txt")) as f:
+            self.assertEqual(len(f.read().split()), 16)
+        with open(self.path("v.txt")) as f:
+            self.assertEqual(f.readline().split(), ["16", "16"])
+        info = run("info", "-m", out)
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("embscope_word2vec", info.stdout)
+        rows = run("rows", "-m", out, "cat")
+        self.assertEqual(rows.returncode, 0, rows.stderr)
+        # Stdin works as the corpus too.
+        with open(self.corpus) as f:
+            q = run("--json", "train", "word2vec", "-", "--dim", "8", "--epochs", "1", "-o", self.path("stdin"),
+                    stdin=f.read())
+        self.assertEqual(q.returncode, 0, q.stderr)
+        self.assertEqual(json.loads(q.stdout)["corpus_words"], 40000)
+
+    def test_evolve_shows_groups_forming(self):
+        out = self.path("run")
+        p = run("train", "word2vec", self.corpus, "--dim", "16", "--epochs", "3", "--snapshot-every", "0.5", "-o", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        snaps = sorted(os.listdir(os.path.join(out, "snapshots")))
+        self.assertEqual(len(snaps), 7, snaps)  # epoch 0, 0.5, ..., 3
+        png, svg = self.path("e.png"), self.path("e.svg")
+        e = run("--json", "evolve", out, "--pairs", "cat:dog,cat:car", "--words", "cat", "-k", "3", "--png", png,
+                "--svg", svg)
+        self.assertEqual(e.returncode, 0, e.stderr)
+        j = json.loads(e.stdout)
+        first, last = j["points"][0], j["points"][-1]
+        self.assertEqual(first["epoch"], 0)
+        self.assertAlmostEqual(last["epoch"], 3, places=6)
+        same, other = last["pair_cosine"]
+        self.assertGreater(same, other + 0.3, "cat:dog ends closer than cat:car")
+        self.assertLess(abs(first["pair_cosine"][0] - first["pair_cosine"][1]), 0.8)
+        animals = {"dog", "horse", "cow", "sheep", "goat", "pig", "mouse"}
+        self.assertTrue({n["piece"] for n in last["neighbors"][0]} <= animals, last["neighbors"][0])
+        width, height, colours = png_size_and_colours(png)
+        self.assertGreater(width, 600)
+        self.assertGreater(height, 300)
+        self.assertIn((0x00, 0x72, 0xb2), colours)  # first series colour
+        self.assertIn((0xd5, 0x5e, 0x00), colours)  # second
+        with open(svg) as f:
+            text = f.read()
+        self.assertIn("cat : dog", text)
+        self.assertIn("cat : car", text)
+        self.assertNotIn("nan", text.lower())
+        t = run("evolve", out, "--pairs", "cat:dog")
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertIn("nearest neighbours of 'cat'", t.stdout)
+
+    def test_token_mode_over_gpt2_ids_flags_untrained_rows(self):
+        out = self.path("gpt2")
+        p = run("--json", "train", "word2vec", self.corpus, "-m", "gpt2", "--dim", "8", "--epochs", "1", "-o", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["rows"], 50257)
+        self.assertLess(j["trained_rows"], 100)
+        header, body = read_safetensors(os.path.join(out, "model.safetensors"))
+        a, b = header["embscope.trained"]["data_offsets"]
+        mask = body[a:b]
+        self.assertEqual(sum(mask), j["trained_rows"])
+        t = run("--json", "trace", "-m", out, " cat bus zebra")
+        self.assertEqual(t.returncode, 0, t.stderr)
+        tokens = json.loads(t.stdout)["tokens"]
+        flags = {tok["piece"]: tok["trained"] for tok in tokens}
+        self.assertTrue(flags["Ġcat"])
+        self.assertFalse(any(v for k, v in flags.items() if "z" in k), flags)
+
+    def test_killed_run_resumes_to_the_same_table(self):
+        corpus = self.path("big.txt")
+        planted_corpus(corpus, n_sentences=60000, seed=2)
+        args = ["train", "word2vec", corpus, "--dim", "32", "--epochs", "6", "--checkpoint-every", "0", "--min-count",
+                "1"]
+        whole = self.path("whole")
+        self.assertEqual(run(*args, "-o", whole).returncode, 0)
+        killed = self.path("killed")
+        env = {k: v for k, v in os.environ.items() if k != "EMBSCOPE_MODEL"}
+        proc = subprocess.Popen([BIN, *args, "-o", killed], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env)
+        ckpt = os.path.join(killed, "checkpoint.safetensors")
+        deadline = time.time() + 60
+        while not os.path.exists(ckpt) and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.005)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not os.path.exists(ckpt):
+            self.skipTest("the run finished before it could be killed")
+        self.assertFalse(os.path.exists(os.path.join(killed, "model.safetensors")), "no model from a killed run")
+        again = run(*args, "-o", killed)
+        self.assertEqual(again.returncode, 3)
+        self.assertIn("--resume", again.stderr)
+        r = run(*args, "-o", killed, "--resume")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(ckpt))
+        h1, b1 = read_safetensors(os.path.join(whole, "model.safetensors"))
+        h2, b2 = read_safetensors(os.path.join(killed, "model.safetensors"))
+        a, b = h1["embed_tokens.weight"]["data_offsets"]
+        self.assertEqual(b1[a:b], b2[a:b], "resumed table differs from the uninterrupted one")
+        # Resuming with other flags is refused.
+        proc = subprocess.Popen([BIN, *args, "-o", self.path("k2")], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env)
+        ckpt2 = os.path.join(self.path("k2"), "checkpoint.safetensors")
+        while not os.path.exists(ckpt2) and proc.poll() is None:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if os.path.exists(ckpt2):
+            r = run(*args[:-4], "--window", "3", "--checkpoint-every", "0", "--min-count", "1", "-o", self.path("k2"),
+                    "--resume")
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn("another run", r.stderr)
+
+    def test_bad_corpora_and_flags(self):
+        bad = self.path("bad.txt")
+        with open(bad, "wb") as f:
+            f.write(b"good words here\nthen \xff bad\n")
+        p = run("train", "word2vec", bad, "-o", self.path("o1"))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("bad.txt:0x15", p.stderr)
+        self.assertIn("UTF-8", p.stderr)
+        empty = self.path("empty.txt")
+        open(empty, "w").write("\n\n   \n")
+        p = run("train", "word2vec", empty, "-o", self.path("o2"))
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("no words", p.stderr)
+        few = self.path("few.txt")
+        open(few, "w").write("a b c a\n")
+        p = run("train", "word2vec", few, "-o", self.path("o3"))
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("--min-count 5", p.stderr)
+        one = self.path("one.txt")
+        open(one, "w").write("word\n" * 10)
+        p = run("train", "word2vec", one, "-o", self.path("o4"), "--dim", "4")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = run("train", "word2vec", self.corpus, "-o", self.path("o5"), "--resume")
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("nothing to resume", p.stderr)
+        for flags in (["--dim", "0"], ["--window", "0"], ["--negative", "0"], ["--threads", "0"]):
+            p = run("train", "word2vec", self.corpus, "-o", self.path("o6"), *flags)
+            self.assertEqual(p.returncode, 3, f"{flags}: {p.stderr}")
+            self.assertIn(flags[0], p.stderr)
+        p = run("train", "word2vec", self.path("absent.txt"), "-o", self.path("o7"))
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("absent.txt", p.stderr)
+        p = run("evolve", self.path("o4"), "--pairs", "word:word")
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("snapshot", p.stderr)
+        p = run("evolve", self.path("o4"), "--pairs", "wordword")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("A:B", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
