@@ -64,5 +64,6 @@ void add_tokenize_command(CLI::App& app, Globals& g);
 void add_trace_command(CLI::App& app, Globals& g);
 void add_train_command(CLI::App& app, Globals& g);
 void add_evolve_command(CLI::App& app, Globals& g);
+void add_neighbors_command(CLI::App& app, Globals& g);
 
 }  // namespace embscope::cli

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add_trace_command(app, g);
   add_train_command(app, g);
   add_evolve_command(app, g);
+  add_neighbors_command(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

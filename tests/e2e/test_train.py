@@ -223,6 +223,28 @@ class Train(unittest.TestCase):
             self.assertEqual(r.returncode, 3, r.stderr)
             self.assertIn("another run", r.stderr)
 
+    def test_neighbors_match_gensim_most_similar(self):
+        from gensim.models import KeyedVectors
+        corpus = self.path("mixed.txt")
+        rng = random.Random(4)
+        words = [f"w{i}" for i in range(300)]
+        with open(corpus, "w") as f:
+            for _ in range(3000):
+                f.write(" ".join(rng.choice(words[:rng.choice([50, 150, 300])]) for _ in range(12)) + "\n")
+        out, vec = self.path("nb"), self.path("nb.txt")
+        p = run("train", "word2vec", corpus, "--dim", "24", "--epochs", "2", "-o", out, "--word2vec-text", vec,
+                "--min-count", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        kv = KeyedVectors.load_word2vec_format(vec, binary=False)
+        for query in ("w0", "w7", "w123", "w299"):
+            q = run("--json", "neighbors", "-m", out, query, "-k", "10")
+            self.assertEqual(q.returncode, 0, q.stderr)
+            ours = json.loads(q.stdout)["results"][0]["neighbors"]
+            ref = kv.most_similar(query, topn=10)
+            self.assertEqual([n["token"] for n in ours], [w for w, _ in ref], query)
+            for n, (_, c) in zip(ours, ref):
+                self.assertAlmostEqual(n["cosine"], c, delta=1e-5)
+
     def test_bad_corpora_and_flags(self):
         bad = self.path("bad.txt")
         with open(bad, "wb") as f:
