@@ -157,11 +157,20 @@ def main():
                       f"WS {r['WS-353']:.3f} SimLex {r['SimLex-999']:.3f} MEN {r['MEN']:.3f} "
                       f"{r['words_per_s'] / 1e3:.0f}k words/s {r['rss_mb']:.0f} MB", file=sys.stderr)
             report["results"][f"{arch}/{name}"] = {"runs": runs, "summary": summarise(runs)}
-        # Two threads over one (same seed 1), embscope only.
-        _, two = train_embscope(a.embscope, corpus, sg, 1, tmp, threads=2)
-        one = report["results"][f"{arch}/embscope"]["runs"][0]["words_per_s"]
-        report["results"][f"{arch}/embscope-2-threads"] = {"words_per_s": two["words_per_s"],
-                                                           "speedup_over_1": two["words_per_s"] / one}
+        if "embscope" in a.tools.split(","):
+            # Two threads over one (seed 1), and the machine's own ceiling for the same work: two
+            # independent one-thread runs at once (on the 2-vCPU machines here they share more than
+            # a core's worth of resources, so their summed rate is below 2x).
+            _, one = train_embscope(a.embscope, corpus, sg, 1, tmp)
+            _, two = train_embscope(a.embscope, corpus, sg, 1, tmp, threads=2)
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(2) as ex:
+                pair = list(ex.map(lambda s: train_embscope(a.embscope, corpus, sg, s, tmp)[1], (11, 12)))
+            both = sum(p["words_per_s"] for p in pair)
+            report["results"][f"{arch}/embscope-2-threads"] = {
+                "words_per_s": two["words_per_s"], "one_thread_words_per_s": one["words_per_s"],
+                "speedup_over_1": two["words_per_s"] / one["words_per_s"],
+                "two_processes_over_1": both / one["words_per_s"]}
     print(f"\nmachine: {report['machine']}\ncorpus: {corpus}\n")
     print("| arch | tool | analogy % (coverage) | WS-353 | SimLex-999 | MEN | words/s (1 thread) | peak RSS |")
     print("|---|---|---|---|---|---|---|---|")
@@ -178,11 +187,14 @@ def main():
               f"{s['words_per_s']['mean'] / 1e3:.0f}k | {s['rss_mb']['mean']:.0f} MB |")
     print()
     for arch in a.arch.split(","):
+        if f"{arch}/embscope" not in report["results"] or f"{arch}/gensim" not in report["results"]:
+            continue
         e = report["results"][f"{arch}/embscope"]["summary"]
         gs = report["results"][f"{arch}/gensim"]["summary"]
         t2 = report["results"][f"{arch}/embscope-2-threads"]
         print(f"{arch}: embscope / gensim speed {e['words_per_s']['mean'] / gs['words_per_s']['mean']:.2f}x; "
-              f"2 threads over 1: {t2['speedup_over_1']:.2f}x; peak RSS {e['rss_mb']['mean']:.0f} vs "
+              f"2 threads over 1: {t2['speedup_over_1']:.2f}x (two independent 1-thread runs at once: "
+              f"{t2['two_processes_over_1']:.2f}x); peak RSS {e['rss_mb']['mean']:.0f} vs "
               f"{gs['rss_mb']['mean']:.0f} MB")
     if a.json:
         with open(a.json, "w") as f:

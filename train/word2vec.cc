@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <queue>
 #include <thread>
@@ -92,9 +93,26 @@ Result<Word2VecTrainer> Word2VecTrainer::create(const TrainVocab& vocab, const T
     }
   }
   t.build_keep_thresholds(vocab);
+  t.build_hot_rows(vocab);
   if (o.negative > 0) t.build_noise_table(vocab);
   if (o.hierarchical) t.build_huffman(vocab);
   return t;
+}
+
+// With several threads, the rows every thread writes all the time (the most frequent words)
+// bounce between the cores' caches; each thread gets its own copy of the kHotRows most
+// frequent rows for a round, and the copies' changes are summed into the shared table after it
+// (delayed Hogwild for those rows; the others stay shared).
+void Word2VecTrainer::build_hot_rows(const TrainVocab& vocab) {
+  constexpr uint32_t n_hot = 1024;  // measured on Brown, 2 threads: 256 -> 1.05M words/s, 1024 -> 1.89M, 4096 -> 1.55M
+  hot_slot_.assign(n_rows_, UINT32_MAX);
+  std::vector<uint32_t> rows;
+  for (uint32_t r = 0; r < n_rows_; ++r)
+    if (vocab.trained[r]) rows.push_back(r);
+  std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return vocab.counts[a] > vocab.counts[b]; });
+  rows.resize(std::min<size_t>(rows.size(), n_hot));
+  hot_rows_ = rows;
+  for (uint32_t i = 0; i < hot_rows_.size(); ++i) hot_slot_[hot_rows_[i]] = i;
 }
 
 // gensim's rule: threshold_count = sample * (sum of retained counts) for sample < 1, else
@@ -216,7 +234,7 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   };
   const BlockFn kernel = block_kernel();
   struct Scratch {
-    std::vector<float> neu1, work;
+    AlignedFloats neu1, work;
     std::vector<uint32_t> sentence;
   };
   std::vector<Scratch> scratch(o_.threads);
@@ -225,10 +243,44 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     s.work.assign(dp, 0.0f);
     s.sentence.assign(kMaxSentenceWords, 0);
   }
-  std::vector<w2v::BlockArgs> args(o_.threads);
+  // One thread: a round is one block (a checkpoint can fall after any block). Several threads: a
+  // round is kBlocksPerThread blocks per thread, handed out in order as threads become free.
+  constexpr uint64_t kBlocksPerThread = 4;
+  const uint64_t round_blocks = o_.threads == 1 ? 1 : o_.threads * kBlocksPerThread;
+  std::vector<w2v::BlockArgs> args(round_blocks);
+  // Hot-row copies: base (the shared rows at the round's start) and one copy per thread.
+  const bool privatise = o_.threads > 1 && !hot_rows_.empty();
+  const size_t hot_floats = hot_rows_.size() * dp;
+  AlignedFloats base0, base1;
+  std::vector<AlignedFloats> own0, own1;
+  if (privatise) {
+    base0.resize(hot_floats);
+    own0.assign(o_.threads, AlignedFloats(hot_floats));
+    if (!tables.syn1neg.empty()) {
+      base1.resize(hot_floats);
+      own1.assign(o_.threads, AlignedFloats(hot_floats));
+    }
+  }
+  auto gather = [&](const AlignedFloats& table, AlignedFloats& into) {
+    for (size_t i = 0; i < hot_rows_.size(); ++i)
+      std::copy_n(table.data() + uint64_t{hot_rows_[i]} * dp, dp, into.data() + i * dp);
+  };
+  // shared row = base + sum over threads of (copy - base)
+  auto merge = [&](AlignedFloats& table, const AlignedFloats& base, const std::vector<AlignedFloats>& own, uint64_t n) {
+    for (size_t i = 0; i < hot_rows_.size(); ++i) {
+      float* row = table.data() + uint64_t{hot_rows_[i]} * dp;
+      const float* b = base.data() + i * dp;
+      for (uint32_t j = 0; j < dp; ++j) {
+        float v = b[j];
+        for (uint64_t k = 0; k < n; ++k) v += own[k][i * dp + j] - b[j];
+        row[j] = v;
+      }
+    }
+  };
   while (state.epoch < o_.epochs) {
     const uint64_t first = state.next_block;
-    const uint64_t n_round = std::min<uint64_t>(o_.threads, n_blocks - first);
+    const uint64_t n_round = std::min<uint64_t>(round_blocks, n_blocks - first);
+    const uint64_t n_workers = std::min<uint64_t>(o_.threads, n_round);
     double before = static_cast<double>(state.words_done);
     for (uint64_t k = 0; k < n_round; ++k) {
       const uint64_t b = first + k;
@@ -261,17 +313,43 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
       a.words_scale = 1.0;
       a.total_words = static_cast<double>(total_words());
       a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
-      a.neu1 = scratch[k].neu1.data();
-      a.work = scratch[k].work.data();
-      a.sentence = scratch[k].sentence.data();
       before += static_cast<double>(block_words(b));
     }
-    if (n_round == 1) {
-      kernel(args[0]);
+    const bool private_rows = privatise && n_workers > 1;
+    if (private_rows) {
+      gather(tables.syn0, base0);
+      if (!base1.empty()) gather(tables.syn1neg, base1);
+      for (uint64_t w = 0; w < n_workers; ++w) {
+        own0[w] = base0;
+        if (!base1.empty()) own1[w] = base1;
+      }
+    }
+    // Worker w runs the round's blocks it claims, with its scratch and hot-row copies.
+    std::atomic<uint64_t> next{0};
+    auto worker = [&](uint64_t w) {
+      for (uint64_t k = next.fetch_add(1); k < n_round; k = next.fetch_add(1)) {
+        w2v::BlockArgs& a = args[k];
+        a.neu1 = scratch[w].neu1.data();
+        a.work = scratch[w].work.data();
+        a.sentence = scratch[w].sentence.data();
+        if (private_rows) {
+          a.hot_slot = hot_slot_.data();
+          a.syn0_hot = own0[w].data();
+          a.syn1neg_hot = base1.empty() ? nullptr : own1[w].data();
+        }
+        kernel(a);
+      }
+    };
+    if (n_workers == 1) {
+      worker(0);
     } else {
       std::vector<std::thread> workers;
-      for (uint64_t k = 0; k < n_round; ++k) workers.emplace_back(kernel, std::ref(args[k]));
-      for (auto& w : workers) w.join();
+      for (uint64_t w = 0; w < n_workers; ++w) workers.emplace_back(worker, w);
+      for (auto& t : workers) t.join();
+      if (private_rows) {
+        merge(tables.syn0, base0, own0, n_workers);
+        if (!base1.empty()) merge(tables.syn1neg, base1, own1, n_workers);
+      }
     }
     double round_loss = 0;
     uint64_t round_terms = 0;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,27 @@ struct Word2VecProgress {
   double alpha;
 };
 
+// Cache-line aligned storage: a row of Dp floats (a multiple of 64 bytes) then never shares
+// a cache line with its neighbour, so threads updating adjacent (equally frequent) rows do not
+// falsely share lines.
+template <class T>
+struct CacheAlignedAllocator {
+  using value_type = T;
+  CacheAlignedAllocator() = default;
+  template <class U>
+  CacheAlignedAllocator(const CacheAlignedAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+  bool operator==(const CacheAlignedAllocator&) const { return true; }
+};
+using AlignedFloats = std::vector<float, CacheAlignedAllocator<float>>;
+
 // The working tables; syn0 is the embedding table users get.
 struct Word2VecTables {
   uint32_t dim = 0, stride = 0;  // D, Dp
-  std::vector<float> syn0;       // (V, Dp) input vectors
-  std::vector<float> syn1neg;    // (V, Dp) output vectors for negative sampling (empty if off)
-  std::vector<float> syn1;       // (V, Dp) inner nodes of the Huffman tree (empty if off)
+  AlignedFloats syn0;            // (V, Dp) input vectors
+  AlignedFloats syn1neg;         // (V, Dp) output vectors for negative sampling (empty if off)
+  AlignedFloats syn1;            // (V, Dp) inner nodes of the Huffman tree (empty if off)
   // syn0 without padding: (V, D) row-major.
   std::vector<float> embeddings() const;
 };
@@ -86,6 +102,7 @@ class Word2VecTrainer {
   void build_noise_table(const TrainVocab& vocab);
   void build_huffman(const TrainVocab& vocab);
   void build_keep_thresholds(const TrainVocab& vocab);
+  void build_hot_rows(const TrainVocab& vocab);
 
   Word2VecOptions o_;
   const TrainCorpus* corpus_ = nullptr;
@@ -97,6 +114,8 @@ class Word2VecTrainer {
   std::vector<uint32_t> hs_offset_;       // per row: start of its path in hs_points_/hs_codes_ (V+1)
   std::vector<uint32_t> hs_points_;       // inner-node indices along the path from the root
   std::vector<uint8_t> hs_codes_;         // 0/1 branch codes
+  std::vector<uint32_t> hot_rows_;        // the most frequent trained rows, privatised per thread
+  std::vector<uint32_t> hot_slot_;        // per row: index in hot_rows_ or UINT32_MAX
 };
 
 }  // namespace embscope

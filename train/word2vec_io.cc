@@ -47,8 +47,8 @@ struct Fnv {
   }
 };
 
-template <class T>
-std::span<const std::byte> as_bytes_of(const std::vector<T>& v) {
+template <class T, class A>
+std::span<const std::byte> as_bytes_of(const std::vector<T, A>& v) {
   return std::as_bytes(std::span(v));
 }
 
@@ -156,7 +156,7 @@ Status read_checkpoint(const std::string& path, Word2VecTables& tables, Word2Vec
                       "the same corpus and flags, or start afresh without --resume");
   }
   const uint64_t n_rows = tables.syn0.size() / tables.stride;
-  auto load = [&](const char* name, std::vector<float>& into) -> Status {
+  auto load = [&](const char* name, AlignedFloats& into) -> Status {
     if (into.empty()) return {};
     const TensorRef* t = m.find(name);
     if (!t || t->dtype != DType::F32 || t->shape != std::vector<uint64_t>{n_rows, tables.stride}) {

@@ -17,6 +17,12 @@ struct BlockArgs {
   float* syn1neg = nullptr;
   float* syn1 = nullptr;
   uint32_t stride = 0;
+  // With several threads, the hottest rows live in per-thread copies merged between rounds:
+  // hot_slot[row] is the row's slot in syn0_hot / syn1neg_hot ((H, Dp) each), or UINT32_MAX
+  // for a shared row. Null with one thread.
+  const uint32_t* hot_slot = nullptr;
+  float* syn0_hot = nullptr;
+  float* syn1neg_hot = nullptr;
   // The block: sentences [first_sentence, end_sentence) of the corpus.
   const uint32_t* ids = nullptr;
   const uint64_t* sentence_ends = nullptr;

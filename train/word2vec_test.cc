@@ -241,12 +241,52 @@ TEST(Word2Vec, ResumeFromCheckpointEqualsUninterruptedRun) {
 }
 
 TEST(Word2Vec, TwoThreadsStillLearnTheGroups) {
+  // 40 words: every row is one of the per-thread hot copies merged between rounds.
   Word2VecOptions o;
   o.dim = 16;
   o.epochs = 3;
   o.sample = 0;
   o.threads = 2;
   expect_groups_separate(train_planted(o), o.dim);
+}
+
+TEST(Word2Vec, TwoThreadsWithHotAndSharedRowsSeparateLargeGroups) {
+  // 2 x 900 words: the 1,024 most frequent rows are per-thread copies, the rest shared.
+  std::mt19937 rng(11);
+  std::string text;
+  for (int s = 0; s < 40000; ++s) {
+    const char group = s % 2 ? 'a' : 'b';
+    for (int w = 0; w < 12; ++w) text += fmt::format("{}{} ", group, rng() % 900);
+    text += "\n";
+  }
+  auto built = build_word_corpus(text, "planted", {1, 0});
+  ASSERT_TRUE(built.has_value());
+  auto& [vocab, corpus] = *built;
+  ASSERT_EQ(vocab.pieces.size(), 1800u);
+  Word2VecOptions o;
+  o.dim = 24;
+  o.epochs = 2;
+  o.threads = 2;
+  auto trainer = Word2VecTrainer::create(vocab, corpus, o);
+  ASSERT_TRUE(trainer.has_value());
+  Word2VecTables t = init_word2vec_tables(vocab.counts.size(), o);
+  Word2VecState state;
+  ASSERT_TRUE(trainer->train(t, state, nullptr).has_value());
+  EXPECT_EQ(state.words_done, uint64_t{o.epochs} * corpus.ids.size());
+  const auto e = t.embeddings();
+  // Mean cosine within a group clearly above the mean across groups, for hot and shared rows.
+  for (auto [lo, hi] : {std::pair<uint32_t, uint32_t>{0, 200}, {1200, 1800}}) {
+    double within = 0, across = 0;
+    int nw = 0, na = 0;
+    for (uint32_t a = lo; a < hi; a += 7)
+      for (uint32_t b = 0; b < 1800; b += 5) {
+        if (a == b) continue;
+        const double c = cos_rows(e, o.dim, a, b);
+        if (vocab.pieces[a][0] == vocab.pieces[b][0]) within += c, ++nw;
+        else across += c, ++na;
+      }
+    EXPECT_GT(within / nw, across / na + 0.2) << "rows " << lo << ".." << hi;
+  }
 }
 
 TEST(Word2VecCorpus, VocabularyIsSortedByCountThenFirstOccurrence) {
