@@ -104,7 +104,7 @@ Result<Word2VecTrainer> Word2VecTrainer::create(const TrainVocab& vocab, const T
 // frequent rows for a round, and the copies' changes are summed into the shared table after it
 // (delayed Hogwild for those rows; the others stay shared).
 void Word2VecTrainer::build_hot_rows(const TrainVocab& vocab) {
-  constexpr uint32_t n_hot = 1024;  // measured on Brown, 2 threads: 256 -> 1.05M words/s, 1024 -> 1.89M, 4096 -> 1.55M
+  constexpr uint32_t n_hot = 1024;  // see docs/word2vec.md "Threads" for the measurements
   hot_slot_.assign(n_rows_, UINT32_MAX);
   std::vector<uint32_t> rows;
   for (uint32_t r = 0; r < n_rows_; ++r)
