@@ -127,6 +127,32 @@ class Train(unittest.TestCase):
         self.assertEqual(q.returncode, 0, q.stderr)
         self.assertEqual(json.loads(q.stdout)["corpus_words"], 40000)
 
+    def test_init_from_a_table_and_binary_output(self):
+        first = self.path("first")
+        p = run("train", "word2vec", self.corpus, "--dim", "12", "--epochs", "1", "-o", first,
+                "--word2vec-binary", self.path("first.bin"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        from gensim.models import KeyedVectors
+        kv = KeyedVectors.load_word2vec_format(self.path("first.bin"), binary=True)
+        self.assertEqual(kv.vector_size, 12)
+        self.assertEqual(len(kv.index_to_key), 16)
+        # A learning rate of ~0 keeps the initial rows: they must be first's, matched by word
+        # (the second corpus has its words in another frequency order).
+        second_corpus = self.path("second.txt")
+        with open(self.corpus) as f, open(second_corpus, "w") as g:
+            lines = f.read().splitlines()
+            g.write("\n".join(lines[1::2] + lines[::2][:500]) + "\n")
+        second = self.path("second")
+        p = run("--json", "train", "word2vec", second_corpus, "--init", first, "--epochs", "1", "--alpha", "1e-12",
+                "--min-alpha", "0", "-o", second, "--word2vec-text", self.path("second.txt.vec"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["init_rows_matched"], 16)
+        kv2 = KeyedVectors.load_word2vec_format(self.path("second.txt.vec"), binary=False)
+        self.assertNotEqual(kv.index_to_key, kv2.index_to_key)
+        for w in kv.index_to_key:
+            diff = max(abs(a - b) for a, b in zip(kv[w], kv2[w]))
+            self.assertLess(diff, 1e-5, w)
+
     def test_evolve_shows_groups_forming(self):
         out = self.path("run")
         p = run("train", "word2vec", self.corpus, "--dim", "16", "--epochs", "3", "--snapshot-every", "0.5", "-o", out)
