@@ -48,7 +48,9 @@ int run_trace(const Globals& g, const TraceFlags& f) {
     std::vector<HeatmapPanel> panels;
     for (size_t i = 0; i < t->tokens.size(); ++i) {
       const auto& v = t->tokens[i].view;
-      panels.push_back({fmt::format("{}: #{} '{}'", i, v.token.id, v.continues ? "(cont.)" : v.display), t->tokens[i].row});
+      panels.push_back({fmt::format("{}: #{} '{}'{}", i, v.token.id, v.continues ? "(cont.)" : v.display,
+                                    t->tokens[i].trained == std::optional<bool>(false) ? " untrained" : ""),
+                        t->tokens[i].row});
     }
     const auto grid = heatmap_grid(t->n_dims);
     const std::string title = fmt::format("\"{}\" -> {} tokens -> [{} x {}]", escape_for_message(*text, 40),

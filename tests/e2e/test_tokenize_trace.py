@@ -171,7 +171,16 @@ class Trace(unittest.TestCase):
         with open(png, "rb") as f:
             self.assertEqual(f.read(4), b"\x89PNG")
         with open(svg, encoding="utf-8") as f:
-            self.assertIn("Mwarĩ", f.read())
+            text = f.read()
+        self.assertIn("Mwarĩ", text)
+        self.assertEqual(text.count(" untrained<"), 4, "every panel marked untrained")
+        # The default model: trained rows unmarked, the byte tokens of "ĩ" (never in its corpus) marked.
+        q = run("trace", "the Mwarĩ", "--svg", svg)
+        self.assertEqual(q.returncode, 0, q.stderr)
+        with open(svg, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("'the'<", text)
+        self.assertEqual(text.count(" untrained<"), 2)
 
     def test_model_without_tokenizer_is_a_clear_error(self):
         m = os.path.join(self.dir, "bare")
