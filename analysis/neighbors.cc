@@ -3,7 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
+
+#include "analysis/top_k.h"
 
 namespace embscope {
 
@@ -20,36 +21,20 @@ std::optional<double> cosine(std::span<const float> a, std::span<const float> b)
 
 std::vector<Neighbor> nearest_by_cosine(MatrixView table, std::span<const float> query, size_t k,
                                         const std::vector<uint8_t>* allowed) {
-  auto better = [](const Neighbor& a, const Neighbor& b) { return a.score > b.score || (a.score == b.score && a.row < b.row); };
-  std::priority_queue<Neighbor, std::vector<Neighbor>, decltype(better)> heap(better);
   double qn = 0;
   for (float v : query) qn += static_cast<double>(v) * v;
-  if (qn == 0 || k == 0) return {};
+  if (qn == 0) return {};
   qn = std::sqrt(qn);
-  for (size_t r = 0; r < table.n_rows; ++r) {
-    if (allowed && (r >= allowed->size() || !(*allowed)[r])) continue;
+  return top_k_rows(table.n_rows, k, allowed, [&](size_t r) -> std::optional<double> {
     const auto row = table.row(r);
     double dot = 0, rn = 0;
     for (size_t j = 0; j < row.size(); ++j) {
       dot += static_cast<double>(row[j]) * query[j];
       rn += static_cast<double>(row[j]) * row[j];
     }
-    if (rn == 0) continue;
-    const Neighbor n{static_cast<uint32_t>(r), dot / (std::sqrt(rn) * qn)};
-    if (heap.size() < k) {
-      heap.push(n);
-    } else if (better(n, heap.top())) {
-      heap.pop();
-      heap.push(n);
-    }
-  }
-  std::vector<Neighbor> out;
-  while (!heap.empty()) {
-    out.push_back(heap.top());
-    heap.pop();
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+    if (rn == 0) return std::nullopt;
+    return dot / (std::sqrt(rn) * qn);
+  });
 }
 
 }  // namespace embscope

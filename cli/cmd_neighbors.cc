@@ -4,9 +4,6 @@
 
 #include "analysis/neighbors.h"
 #include "cli/common.h"
-#include "core/utf8.h"
-#include "trace/token_view.h"
-#include "trace/trace.h"
 
 namespace embscope::cli {
 namespace {
@@ -18,30 +15,12 @@ struct NeighborsFlags {
   bool all_rows = false;
 };
 
-// How a row is shown: its bytes with whitespace made visible (' ' -> '␣'), or the
-// vocabulary piece when the bytes are not whole UTF-8 or there is no tokenizer.
-std::string row_display(const Pipeline& p, uint32_t id) {
-  if (p.tokenizer) {
-    if (auto bytes = p.tokenizer->token_bytes(id); bytes && !find_invalid_utf8(*bytes)) return visible(*bytes);
-    if (auto bytes = p.tokenizer->token_bytes(id)) return "<" + hex_bytes(*bytes) + ">";
-  }
-  if (const Vocabulary* v = p.model->vocabulary())
-    if (const std::string* piece = v->piece(id)) return *piece;
-  return fmt::format("#{}", id);
-}
-
 int run_neighbors(const Globals& g, const NeighborsFlags& f) {
   auto spec = model_spec(f.model.model);
   if (!spec) return report(g, spec.error());
-  auto pipe = open_pipeline(*spec, ModelOptions{f.model.revision, f.model.tensor}, HubEnvironment::from_process());
-  Pipeline p;
-  if (pipe) {
-    p = std::move(*pipe);
-  } else {
-    auto m = open_model(f.model);  // a table without a tokenizer (word2vec files, npy)
-    if (!m) return report(g, m.error());
-    p.model = std::move(*m);
-  }
+  auto opened = open_model_and_tokenizer(f.model);
+  if (!opened) return report(g, opened.error());
+  Pipeline p = std::move(*opened);
   const EmbeddingTable& t = p.model->token_table();
   const size_t n = t.n_rows(), d = t.n_dims();
   std::vector<float> table(n * d);  // (V, D) row-major, f32

@@ -1,6 +1,7 @@
 // CLI plumbing.
 #include "cli/common.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "hub/model_locator.h"
 #include "tokenizer/decoders.h"
 #include "tokenizer/loader.h"
+#include "trace/token_view.h"
 
 namespace embscope::cli {
 
@@ -48,6 +50,27 @@ Result<std::string> model_spec(const std::string& flag) {
 Result<std::unique_ptr<Model>> open_model(const ModelFlags& f) {
   EMB_TRY_ASSIGN(std::string spec, model_spec(f.model));
   return Model::open(spec, ModelOptions{f.revision, f.tensor}, HubEnvironment::from_process());
+}
+
+Result<Pipeline> open_model_and_tokenizer(const ModelFlags& f) {
+  EMB_TRY_ASSIGN(std::string spec, model_spec(f.model));
+  auto pipe = open_pipeline(spec, ModelOptions{f.revision, f.tensor}, HubEnvironment::from_process());
+  if (pipe) return std::move(*pipe);
+  Pipeline p;
+  EMB_TRY_ASSIGN(p.model, open_model(f));
+  return p;
+}
+
+std::string row_display(const Pipeline& p, uint32_t id) {
+  if (p.tokenizer) {
+    if (auto bytes = p.tokenizer->token_bytes(id)) {
+      if (!find_invalid_utf8(*bytes)) return visible(*bytes);
+      return "<" + hex_bytes(*bytes) + ">";
+    }
+  }
+  if (const Vocabulary* v = p.model->vocabulary())
+    if (const std::string* piece = v->piece(id)) return *piece;
+  return fmt::format("#{}", id);
 }
 
 SpecialTokens special_policy(const std::string& s) {

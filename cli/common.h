@@ -11,6 +11,7 @@
 #include "embed/model.h"
 #include "tokenizer/tokenizer.h"
 #include "trace/reports.h"
+#include "trace/trace.h"
 
 namespace embscope::cli {
 
@@ -35,6 +36,13 @@ std::string default_model_dir();
 Result<std::string> model_spec(const std::string& flag);
 // Opens model_spec(-m).
 Result<std::unique_ptr<Model>> open_model(const ModelFlags& f);
+// The model and, when its files have one, its tokenizer (null for bare tables: word2vec
+// files, npy).
+Result<Pipeline> open_model_and_tokenizer(const ModelFlags& f);
+// How a row is shown: its bytes with whitespace made visible (' ' -> '␣'), <hex> when they are
+// not whole UTF-8, else the vocabulary piece or #id.
+std::string row_display(const Pipeline& p, uint32_t id);
+
 // --special default|match|text|reject.
 SpecialTokens special_policy(const std::string& s);
 
@@ -65,5 +73,6 @@ void add_trace_command(CLI::App& app, Globals& g);
 void add_train_command(CLI::App& app, Globals& g);
 void add_evolve_command(CLI::App& app, Globals& g);
 void add_neighbors_command(CLI::App& app, Globals& g);
+void add_relation_commands(CLI::App& app, Globals& g);  // similarity, analogy
 
 }  // namespace embscope::cli

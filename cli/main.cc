@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add_train_command(app, g);
   add_evolve_command(app, g);
   add_neighbors_command(app, g);
+  add_relation_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

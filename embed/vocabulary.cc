@@ -60,12 +60,17 @@ std::optional<uint32_t> Vocabulary::exact(std::string_view piece) const {
   return it->second;
 }
 
-Result<PieceMatch> Vocabulary::lookup(std::string_view text) const {
+std::optional<PieceMatch> Vocabulary::find(std::string_view text) const {
   if (auto id = exact(text)) return PieceMatch{*id, std::string(text), "exact"};
   const std::string bl = bytes_to_byte_level(text);
   if (auto id = exact(bl)) return PieceMatch{*id, bl, "byte-level (GPT-2 alphabet, ' ' -> 'Ġ')"};
   const std::string sp = replace_spaces(text, kSentencePieceSpace);
   if (auto id = exact(sp)) return PieceMatch{*id, sp, "sentencepiece (' ' -> '▁')"};
+  return std::nullopt;
+}
+
+Result<PieceMatch> Vocabulary::lookup(std::string_view text) const {
+  if (auto m = find(text)) return *m;
   const auto close = suggest(text);
   std::string hint;
   for (const auto& s : close) hint += (hint.empty() ? "" : ", ") + fmt::format("'{}'", escape_for_message(s));

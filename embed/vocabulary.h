@@ -33,6 +33,8 @@ class Vocabulary {
 
   // Errors: NotFound with up to 5 suggestions of close pieces.
   Result<PieceMatch> lookup(std::string_view text) const;
+  // As lookup (exact, byte-level, SentencePiece forms) without the suggestions: nullopt.
+  std::optional<PieceMatch> find(std::string_view text) const;
   std::vector<std::string> suggest(std::string_view text, size_t max_n = 5) const;
 
   // The id of exactly this piece (no fallbacks), or nullopt.

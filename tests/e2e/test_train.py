@@ -249,7 +249,7 @@ class Train(unittest.TestCase):
             self.assertEqual(r.returncode, 3, r.stderr)
             self.assertIn("another run", r.stderr)
 
-    def test_neighbors_match_gensim_most_similar(self):
+    def test_relations_match_gensim(self):
         from gensim.models import KeyedVectors
         corpus = self.path("mixed.txt")
         rng = random.Random(4)
@@ -270,6 +270,44 @@ class Train(unittest.TestCase):
             self.assertEqual([n["token"] for n in ours], [w for w, _ in ref], query)
             for n, (_, c) in zip(ours, ref):
                 self.assertAlmostEqual(n["cosine"], c, delta=1e-5)
+        # similarity: cosine, dot, euclidean of the same vectors.
+        import numpy as np
+        q = run("--json", "similarity", "-m", out, "w0", "w1", "w5", "w200", "w42", "w42", "--explain", "3")
+        self.assertEqual(q.returncode, 0, q.stderr)
+        for pair, (a, b) in zip(json.loads(q.stdout)["pairs"], (("w0", "w1"), ("w5", "w200"), ("w42", "w42"))):
+            self.assertAlmostEqual(pair["cosine"], float(kv.similarity(a, b)), delta=1e-5)
+            self.assertAlmostEqual(pair["dot"], float(np.dot(kv[a], kv[b])), delta=1e-4)
+            self.assertAlmostEqual(pair["euclidean"], float(np.linalg.norm(kv[a] - kv[b])), delta=1e-4)
+            self.assertEqual(len(pair["explain"]), 3)
+            terms = np.float64(kv[a]) * np.float64(kv[b]) / (np.linalg.norm(kv[a]) * np.linalg.norm(kv[b]))
+            self.assertAlmostEqual(pair["explain"][0]["term"], terms[np.argmax(np.abs(terms))], delta=1e-5)
+        # analogies: 3CosAdd = most_similar, 3CosMul = most_similar_cosmul (inputs excluded in both).
+        for a, b, c in (("w3", "w10", "w7"), ("w100", "w2", "w250"), ("w0", "w1", "w2")):
+            for method, ref in (("add", kv.most_similar(positive=[b, c], negative=[a], topn=5)),
+                                ("mul", kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=5))):
+                q = run("--json", "analogy", "-m", out, f"{b} - {a} + {c}", "--method", method)
+                self.assertEqual(q.returncode, 0, q.stderr)
+                ours = json.loads(q.stdout)["answers"]
+                self.assertEqual([x["token"] for x in ours], [w for w, _ in ref], (method, a, b, c))
+                for x, (_, score) in zip(ours, ref):
+                    self.assertAlmostEqual(x["score"], score, delta=1e-5)
+        # Bad input: unknown word (with close spellings), empty or dangling expressions, odd pairs.
+        q = run("analogy", "-m", out, "w3 - w10 + wq7")
+        self.assertEqual(q.returncode, 5, q.stderr)
+        self.assertIn("wq7", q.stderr)
+        self.assertIn("close pieces", q.stderr)
+        for expr in ("", "   ", "w3 -", "w3 - - w4", "+"):
+            q = run("analogy", "-m", out, expr)
+            self.assertEqual(q.returncode, 3, f"{expr!r}: {q.stderr}")
+        q = run("similarity", "-m", out, "w1", "w2", "w3")
+        self.assertEqual(q.returncode, 3, q.stderr)
+        self.assertIn("pairs", q.stderr)
+        bad_pairs = self.path("pairs.txt")
+        with open(bad_pairs, "w") as f:
+            f.write("w1 w2\n# comment\nlonely\n")
+        q = run("similarity", "-m", out, "--pairs", bad_pairs)
+        self.assertEqual(q.returncode, 6, q.stderr)
+        self.assertIn("pairs.txt:0x10", q.stderr)
 
     def test_bad_corpora_and_flags(self):
         bad = self.path("bad.txt")

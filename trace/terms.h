@@ -1,0 +1,31 @@
+// Words, pieces and ids as vectors, for the relation commands (similarity, analogy):
+// "#1234" -> row 1234; a word -> its word-initial piece when the vocabulary has one (GPT-2
+// "Ġking", SentencePiece "▁king"), else the piece itself ("king" in a word2vec vocabulary);
+// a word that is no single piece -> the tokens of " word" pooled by an explicit rule.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "embed/model.h"
+#include "tokenizer/tokenizer.h"
+
+namespace embscope {
+
+enum class Pool { Mean, First, Last };
+
+struct TermVector {
+  std::string text;                 // as given
+  std::vector<uint32_t> ids;        // one row, or the pooled tokens' rows
+  std::vector<std::string> pieces;  // their vocabulary pieces
+  std::string how;                  // "id", "piece", "word-initial piece", "mean of 3 tokens", ...
+  std::vector<float> vector;        // D values (the table's scaling applied)
+  bool untrained = false;           // some row is flagged untrained
+};
+
+// Errors: NotFound (no such piece and no tokenizer to split it, with close spellings),
+// OutOfRange (an id past the table).
+Result<TermVector> resolve_term(const Model& model, const Tokenizer* tokenizer, std::string_view term, Pool pool);
+
+}  // namespace embscope
