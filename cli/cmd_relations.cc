@@ -93,7 +93,7 @@ int run_similarity(const Globals& g, const SimilarityFlags& f) {
     }
     fmt::print("{:<34} {:<34} {:>8} {:>9.4f} {:>9.4f}{}\n", describe(p, *ta), describe(p, *tb),
                s.cosine ? fmt::format("{:+.4f}", *s.cosine) : "undefined", s.dot, s.euclidean,
-               ta->untrained || tb->untrained ? "  (an untrained row: meaningless)" : "");
+               ta->untrained || tb->untrained ? "  (includes an untrained row)" : "");
     if (!s.cosine) fmt::print("    a zero vector: cosine is undefined\n");
     for (const auto& d : shares) fmt::print("    d{:<5} {:+.4f} of the cosine\n", d.dim, d.term);
   }
