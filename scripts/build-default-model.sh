@@ -7,9 +7,7 @@
 # machine with AVX2+FMA (the generic kernel rounds differently).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
-cmake --preset release -S "$root" >/dev/null
-cmake --build --preset release
+"$root/scripts/build-release.sh"
 bin="$root/build/release/embscope"
 work="$root/build/default-model"
 rm -rf "$work/out"

@@ -4,9 +4,7 @@
 # word2vec table trained by embscope on Brown + KJV + WordNet glosses; see its README.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
-cmake --preset release -S "$root" >/dev/null
-cmake --build --preset release
+"$root/scripts/build-release.sh"
 bin="$root/build/release/embscope"
 out="$root/build/main-job"
 mkdir -p "$out"
