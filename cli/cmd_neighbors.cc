@@ -4,6 +4,7 @@
 
 #include "analysis/neighbors.h"
 #include "cli/common.h"
+#include "trace/terms.h"
 
 namespace embscope::cli {
 namespace {
@@ -23,19 +24,10 @@ int run_neighbors(const Globals& g, const NeighborsFlags& f) {
   Pipeline p = std::move(*opened);
   const EmbeddingTable& t = p.model->token_table();
   const size_t n = t.n_rows(), d = t.n_dims();
-  std::vector<float> table(n * d);  // (V, D) row-major, f32
-  for (size_t r = 0; r < n; ++r) t.row(r, std::span(table.data() + r * d, d));
+  const std::vector<float> table = dense_table(t);  // (V, D) f32
   const MatrixView view{table.data(), n, d};
-  std::vector<uint8_t> allowed(n, 1);
   size_t left_out = 0;
-  for (size_t r = 0; r < n; ++r) {
-    const bool untrained = !f.all_rows && t.trained(r) == std::optional<bool>(false);
-    const bool special = p.model->vocabulary() && p.model->vocabulary()->is_special(r);
-    if (untrained || special) {
-      allowed[r] = 0;
-      ++left_out;
-    }
-  }
+  const std::vector<uint8_t> allowed = searchable_rows(*p.model, f.all_rows, left_out);
   Json out = Json::array();
   for (const auto& q : f.queries) {
     auto match = p.model->resolve_row(q);

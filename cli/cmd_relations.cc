@@ -168,13 +168,9 @@ int run_analogy(const Globals& g, const AnalogyFlags& f) {
   if (pos.empty()) return report(g, make_error(ErrorKind::InvalidArgument, "expression", "at least one positive term"));
   const auto& t = p.model->token_table();
   const size_t n = t.n_rows(), d = t.n_dims();
-  std::vector<float> table(n * d);  // (V, D) f32
-  for (size_t r = 0; r < n; ++r) t.row(r, std::span(table.data() + r * d, d));
-  std::vector<uint8_t> allowed(n, 1);
-  for (size_t r = 0; r < n; ++r) {
-    if (t.trained(r) == std::optional<bool>(false)) allowed[r] = 0;
-    if (p.model->vocabulary() && p.model->vocabulary()->is_special(r)) allowed[r] = 0;
-  }
+  const std::vector<float> table = dense_table(t);  // (V, D) f32
+  size_t left_out = 0;
+  std::vector<uint8_t> allowed = searchable_rows(*p.model, false, left_out);
   if (!f.keep_inputs)
     for (const auto& v : vectors)
       for (uint32_t id : v.ids) allowed[id] = 0;

@@ -82,4 +82,26 @@ Result<TermVector> resolve_term(const Model& model, const Tokenizer* tokenizer, 
   return t;
 }
 
+std::vector<float> dense_table(const EmbeddingTable& table) {
+  const size_t n = table.n_rows(), d = table.n_dims();
+  std::vector<float> out(n * d);
+  for (size_t r = 0; r < n; ++r) table.row(r, std::span(out.data() + r * d, d));
+  return out;
+}
+
+std::vector<uint8_t> searchable_rows(const Model& model, bool include_untrained, size_t& left_out) {
+  const EmbeddingTable& t = model.token_table();
+  const Vocabulary* vocab = model.vocabulary();
+  std::vector<uint8_t> allowed(t.n_rows(), 1);
+  left_out = 0;
+  for (size_t r = 0; r < allowed.size(); ++r) {
+    const bool untrained = !include_untrained && t.trained(r) == std::optional<bool>(false);
+    if (untrained || (vocab && vocab->is_special(r))) {
+      allowed[r] = 0;
+      ++left_out;
+    }
+  }
+  return allowed;
+}
+
 }  // namespace embscope

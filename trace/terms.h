@@ -28,4 +28,11 @@ struct TermVector {
 // OutOfRange (an id past the table).
 Result<TermVector> resolve_term(const Model& model, const Tokenizer* tokenizer, std::string_view term, Pool pool);
 
+// The whole token table as f32 (scaling applied), for searches over every row: (V, D) row-major.
+std::vector<float> dense_table(const EmbeddingTable& table);
+
+// Rows a search may answer with: not special tokens, and not flagged untrained unless
+// include_untrained. `left_out` counts the others.
+std::vector<uint8_t> searchable_rows(const Model& model, bool include_untrained, size_t& left_out);
+
 }  // namespace embscope
