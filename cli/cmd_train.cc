@@ -11,7 +11,6 @@
 
 #include "cli/common.h"
 #include "core/atomic_file.h"
-#include "core/utf8.h"
 #include "formats/word2vec.h"
 #include "train/word2vec.h"
 #include "train/word2vec_io.h"
@@ -46,6 +45,7 @@ Result<std::string> read_corpus(const std::string& path) {
 // Token mode: every line through the tokenizer (added tokens in the text are plain text).
 Result<std::pair<TrainVocab, TrainCorpus>> tokenize_corpus(const Tokenizer& tok, std::string_view text,
                                                            const std::string& where, uint64_t min_count) {
+  EMB_TRY(check_corpus_utf8(text, where));
   TrainCorpus raw;
   const EncodeOptions eo{false, SpecialTokens::Text};
   size_t begin = 0;
@@ -74,16 +74,21 @@ Result<std::pair<TrainVocab, TrainCorpus>> tokenize_corpus(const Tokenizer& tok,
   return build_token_corpus(std::move(raw), std::move(pieces), min_count, where);
 }
 
-// --init: rows of an existing table, matched by id (token mode) or by word (word mode).
-Result<std::vector<float>> initial_rows(const std::string& spec, const TrainVocab& vocab, bool by_id,
-                                        Word2VecOptions& o, uint64_t& matched) {
+// --init: rows of an existing table, matched by id (token mode) or by word (word mode); rows
+// it has no match for keep their random init (InitRows::matched says which).
+struct InitRows {
+  std::vector<float> rows;       // (V, D); unmatched rows unset
+  std::vector<uint8_t> matched;  // per row
+  uint64_t n_matched = 0;
+};
+
+Result<InitRows> initial_rows(const std::string& spec, const TrainVocab& vocab, bool by_id, Word2VecOptions& o) {
   EMB_TRY_ASSIGN(auto m, open_model({spec, "", ""}));
   const EmbeddingTable& t = m->token_table();
   o.dim = static_cast<uint32_t>(t.n_dims());
-  std::vector<float> rows(vocab.counts.size() * o.dim);
-  Word2VecOptions fresh = o;
-  const Word2VecTables random = init_word2vec_tables(vocab.counts.size(), fresh);
-  matched = 0;
+  InitRows init;
+  init.rows.assign(vocab.counts.size() * o.dim, 0.0f);
+  init.matched.assign(vocab.counts.size(), 0);
   for (size_t r = 0; r < vocab.counts.size(); ++r) {
     std::optional<uint32_t> id;
     if (by_id) {
@@ -91,15 +96,13 @@ Result<std::vector<float>> initial_rows(const std::string& spec, const TrainVoca
     } else if (m->vocabulary()) {
       id = m->vocabulary()->exact(vocab.pieces[r]);
     }
-    std::span<float> out(rows.data() + r * o.dim, o.dim);
     if (id && *id < t.n_rows()) {
-      t.row(*id, out);
-      ++matched;
-    } else {
-      std::copy_n(random.syn0.data() + r * random.stride, o.dim, out.begin());
+      t.row(*id, std::span(init.rows.data() + r * o.dim, o.dim));
+      init.matched[r] = 1;
+      ++init.n_matched;
     }
   }
-  return rows;
+  return init;
 }
 
 std::string format_duration(double s) {
@@ -117,11 +120,6 @@ int run_word2vec(const Globals& g, TrainFlags f) {
   const std::string where = f.corpus == "-" ? "<stdin>" : f.corpus;
   auto text = read_corpus(f.corpus);
   if (!text) return report(g, text.error());
-  if (auto bad = find_invalid_utf8(*text)) {
-    return report(g, make_error_at(ErrorKind::InvalidUtf8, where, *bad,
-                                   fmt::format("invalid UTF-8 in the corpus (byte 0x{:02X}); the corpus must be UTF-8",
-                                               static_cast<uint8_t>((*text)[*bad]))));
-  }
   f.o.skip_gram = !f.cbow;
   f.o.hierarchical = f.hs;
   f.o.cbow_mean = !f.cbow_sum;
@@ -141,16 +139,16 @@ int run_word2vec(const Globals& g, TrainFlags f) {
   text->shrink_to_fit();
   auto& [vocab, corpus] = *built;
 
-  std::vector<float> init_rows;
-  uint64_t init_matched = 0;
+  InitRows init;
   if (!f.init.empty()) {
-    auto rows = initial_rows(f.init, vocab, tok != nullptr, f.o, init_matched);
+    auto rows = initial_rows(f.init, vocab, tok != nullptr, f.o);
     if (!rows) return report(g, rows.error());
-    init_rows = std::move(*rows);
+    init = std::move(*rows);
   }
   auto trainer = Word2VecTrainer::create(vocab, corpus, f.o);
   if (!trainer) return report(g, trainer.error());
-  Word2VecTables tables = init_word2vec_tables(vocab.counts.size(), f.o, init_rows.empty() ? nullptr : &init_rows);
+  Word2VecTables tables = init_word2vec_tables(vocab.counts.size(), f.o, init.rows.empty() ? nullptr : &init.rows,
+                                               &init.matched);
   Word2VecState state;
   const std::string fingerprint = run_fingerprint(vocab, corpus, f.o);
   const std::string checkpoint = (fs::path(f.out) / "checkpoint.safetensors").string();
@@ -263,7 +261,7 @@ int run_word2vec(const Globals& g, TrainFlags f) {
                 {"words_per_second", raw_rate},
                 {"mean_loss", mean_loss},
                 {"kernel", Word2VecTrainer::kernel_name()},
-                {"init_rows_matched", init_matched}});
+                {"init_rows_matched", init.n_matched}});
   } else {
     fmt::print("trained {} {} [{} x {}] on {} ({} words, {} in the vocabulary) for {} epochs in {:.1f} s: {} words/s, "
                "mean loss {:.3f}\n",
@@ -275,7 +273,7 @@ int run_word2vec(const Globals& g, TrainFlags f) {
                  "untrained\n",
                  vocab.n_trained(), vocab.counts.size(), f.min_count);
     }
-    if (!f.init.empty()) fmt::print("{} rows started from {}\n", init_matched, f.init);
+    if (!f.init.empty()) fmt::print("{} rows started from {}\n", init.n_matched, f.init);
     fmt::print("wrote {}/model.safetensors{}\n", f.out, tok ? " with the tokenizer" : " and vocab.txt");
   }
   return 0;

@@ -25,6 +25,15 @@ bool is_python_space(char32_t c) {
   }
 }
 
+Status check_corpus_utf8(std::string_view text, const std::string& path) {
+  if (auto bad = find_invalid_utf8(text)) {
+    return make_error_at(ErrorKind::InvalidUtf8, path, *bad,
+                         fmt::format("invalid UTF-8 in the corpus (byte 0x{:02X}); the corpus must be UTF-8 text",
+                                     static_cast<uint8_t>(text[*bad])));
+  }
+  return {};
+}
+
 namespace {
 
 // Rows in order of decreasing count, ties by first occurrence (a stable sort of the
@@ -50,11 +59,7 @@ Error nothing_to_train(const std::string& path, uint64_t raw, uint64_t distinct,
 
 Result<std::pair<TrainVocab, TrainCorpus>> build_word_corpus(std::string_view text, const std::string& path,
                                                              const WordCorpusOptions& o) {
-  if (auto bad = find_invalid_utf8(text)) {
-    return make_error_at(ErrorKind::InvalidUtf8, path, *bad,
-                         fmt::format("invalid UTF-8 in the corpus (byte 0x{:02X}); the corpus must be UTF-8 text",
-                                     static_cast<uint8_t>(text[*bad])));
-  }
+  EMB_TRY(check_corpus_utf8(text, path));
   // Pass 1: words -> first-occurrence index, counted; occurrences recorded.
   std::unordered_map<std::string_view, uint32_t> index;
   std::vector<std::string_view> words;

@@ -37,6 +37,9 @@ struct TrainVocab {
 // Python's str.isspace() set: what gensim's LineSentence (str.split()) splits on.
 bool is_python_space(char32_t c);
 
+// Errors: InvalidUtf8 naming the byte offset: a corpus must be UTF-8 text.
+Status check_corpus_utf8(std::string_view text, const std::string& path);
+
 struct WordCorpusOptions {
   uint64_t min_count = 5;
   uint64_t max_vocab = 0;  // 0 = no limit; else keep the max_vocab most frequent words

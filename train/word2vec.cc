@@ -35,14 +35,15 @@ std::vector<float> Word2VecTables::embeddings() const {
   return out;
 }
 
-Word2VecTables init_word2vec_tables(uint64_t n_rows, const Word2VecOptions& o, const std::vector<float>* init) {
+Word2VecTables init_word2vec_tables(uint64_t n_rows, const Word2VecOptions& o, const std::vector<float>* init,
+                                    const std::vector<uint8_t>* init_rows) {
   Word2VecTables t;
   t.dim = o.dim;
   t.stride = padded(o.dim);
   t.syn0.assign(n_rows * t.stride, 0.0f);
   for (uint64_t r = 0; r < n_rows; ++r) {
     float* row = t.syn0.data() + r * t.stride;
-    if (init) {
+    if (init && (!init_rows || (*init_rows)[r])) {
       std::copy_n(init->data() + r * o.dim, o.dim, row);
       continue;
     }

@@ -77,8 +77,10 @@ struct Word2VecTables {
 };
 
 // syn0 uniform in [-1/D, 1/D) (gensim 4's init; word2vec.c draws from half that range) from the seed; syn1neg and
-// syn1 zero. `init` (optional, (V, D) row-major) replaces the uniform rows where given.
-Word2VecTables init_word2vec_tables(uint64_t n_rows, const Word2VecOptions& o, const std::vector<float>* init = nullptr);
+// syn1 zero. `init` (optional, (V, D) row-major) replaces the uniform rows where given: every
+// row, or only rows r with (*init_rows)[r] when init_rows is given.
+Word2VecTables init_word2vec_tables(uint64_t n_rows, const Word2VecOptions& o, const std::vector<float>* init = nullptr,
+                                    const std::vector<uint8_t>* init_rows = nullptr);
 
 class Word2VecTrainer {
  public:
