@@ -15,6 +15,12 @@ double norm(std::span<const float> v) {
   return std::sqrt(s);
 }
 
+double norm_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x * x;
+  return std::sqrt(s);
+}
+
 // Unit-normalised copy in double (zero stays zero).
 std::vector<double> unit(std::span<const float> v) {
   const double n = norm(v);
@@ -98,6 +104,26 @@ std::vector<Neighbor> analogy(MatrixView table, const std::vector<std::span<cons
     for (const auto& u : neg) den *= shifted_cos(u);
     return num / (den + 1e-6);
   });
+}
+
+OddOneOut odd_one_out(const std::vector<std::span<const float>>& vectors) {
+  OddOneOut out;
+  if (vectors.empty()) return out;
+  const size_t d = vectors[0].size();
+  std::vector<std::vector<double>> units;
+  std::vector<double> mean(d, 0.0);
+  for (const auto& v : vectors) {
+    units.push_back(unit(v));
+    for (size_t j = 0; j < d && j < units.back().size(); ++j) mean[j] += units.back()[j] / static_cast<double>(vectors.size());
+  }
+  const double mn = norm_of(mean);
+  for (const auto& u : units) {
+    double dot = 0;
+    for (size_t j = 0; j < d && j < u.size(); ++j) dot += u[j] * mean[j];
+    out.scores.push_back(mn > 0 ? dot / mn : 0.0);
+  }
+  out.odd = static_cast<size_t>(std::min_element(out.scores.begin(), out.scores.end()) - out.scores.begin());
+  return out;
 }
 
 }  // namespace embscope

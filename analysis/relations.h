@@ -40,4 +40,12 @@ std::vector<Neighbor> analogy(MatrixView table, const std::vector<std::span<cons
                               const std::vector<std::span<const float>>& negative, AnalogyMethod method, size_t k,
                               const std::vector<uint8_t>* allowed);
 
+// The odd one out (gensim KeyedVectors.doesnt_match): each vector's cosine with the mean of the
+// unit vectors; the lowest is the odd one. Zero vectors score 0. Empty input gives empty output.
+struct OddOneOut {
+  std::vector<double> scores;  // per input, cosine with the unit mean
+  size_t odd = 0;              // index of the lowest score (first on ties)
+};
+OddOneOut odd_one_out(const std::vector<std::span<const float>>& vectors);
+
 }  // namespace embscope

@@ -16,7 +16,7 @@ import tempfile
 import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-EVAL = os.path.join(ROOT, "..", "shared", "eval-data")
+EVAL = os.path.join(ROOT, "data", "eval-data")
 PAIRS = {"WS-353": "EN-WS-353-ALL.txt", "SimLex-999": "EN-SIMLEX-999.txt", "MEN": "EN-MEN-TR-3k.txt"}
 
 

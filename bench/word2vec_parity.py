@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bench_common import machine  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-EVAL = os.path.join(ROOT, "..", "shared", "eval-data")
+EVAL = os.path.join(ROOT, "data", "eval-data")
 PAIRS = {"WS-353": "EN-WS-353-ALL.txt", "SimLex-999": "EN-SIMLEX-999.txt", "MEN": "EN-MEN-TR-3k.txt"}
 HYPER = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=5, alpha=0.025)
 

@@ -18,8 +18,6 @@ constexpr const char* kDemoPairs[][2] = {{"cat", "dog"},     {"cat", "kitten"}, 
                                          {"Paris", "France"}, {"Paris", "bicycle"}, {"happy", "joyful"},
                                          {"happy", "sad"},   {"king", "queen"},  {"king", "table"}};
 
-Pool pool_of(const std::string& s) { return s == "first" ? Pool::First : s == "last" ? Pool::Last : Pool::Mean; }
-
 std::string describe(const Pipeline& p, const TermVector& t) {
   if (t.ids.size() == 1) return fmt::format("'{}' #{}", row_display(p, t.ids[0]), t.ids[0]);
   std::string parts;
@@ -218,9 +216,7 @@ void add_relation_commands(CLI::App& app, Globals& g) {
   sim->add_option("words", s->words, "words, pieces or #ids, in pairs: A B [C D ...]");
   sim->add_option("--pairs", s->pairs_file, "a file of pairs, two words a line ('#' comments)");
   sim->add_flag("--demo", s->demo, "the classic GPT-2 pairs: cat/dog, cat/kitten, cat/car, Paris/Tokyo, ...");
-  sim->add_option("--pool", s->pool, "how a word of several tokens becomes one vector")
-      ->check(CLI::IsMember({"mean", "first", "last"}))
-      ->default_val("mean");
+  add_pool_flag(*sim, s->pool);
   sim->add_option("--explain", s->explain, "list the N dimensions that contribute most to each cosine");
   sim->callback([&g, s] { g.exit_code = run_similarity(g, *s); });
 
@@ -235,9 +231,7 @@ void add_relation_commands(CLI::App& app, Globals& g) {
   an->add_option("--method", a->method, "add = 3CosAdd (gensim most_similar), mul = 3CosMul (most_similar_cosmul)")
       ->check(CLI::IsMember({"add", "mul"}))
       ->default_val("add");
-  an->add_option("--pool", a->pool, "how a word of several tokens becomes one vector")
-      ->check(CLI::IsMember({"mean", "first", "last"}))
-      ->default_val("mean");
+  add_pool_flag(*an, a->pool);
   an->add_option("-k,--k", a->k, "answers")->default_val(5)->check(CLI::Range(1, 100000));
   an->add_flag("--keep-inputs", a->keep_inputs, "allow the input words among the answers");
   an->callback([&g, a] { g.exit_code = run_analogy(g, *a); });

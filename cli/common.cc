@@ -26,17 +26,35 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   cmd.add_option("--tensor", f.tensor, "name of the token-embedding tensor, overriding the conventions");
 }
 
-std::string default_model_dir() {
+namespace {
+
+// The first ancestor of the executable's directory holding `rel` (or share/embscope/`rel`)
+// with `probe` inside it; "" if none.
+std::string bundled_dir(const std::filesystem::path& rel, const char* probe) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";
   for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-    for (const fs::path& dir : {p / "models" / "default", p / "share" / "embscope" / "models" / "default"})
-      if (fs::is_regular_file(dir / "model.safetensors", ec)) return dir.string();
+    for (const fs::path& dir : {p / rel, p / "share" / "embscope" / rel})
+      if (fs::is_regular_file(dir / probe, ec)) return dir.string();
   }
   return "";
 }
+
+}  // namespace
+
+std::string default_model_dir() { return bundled_dir(std::filesystem::path("models") / "default", "model.safetensors"); }
+
+void add_pool_flag(CLI::App& cmd, std::string& pool) {
+  cmd.add_option("--pool", pool, "how a word of several tokens becomes one vector: mean, first or last token")
+      ->check(CLI::IsMember({"mean", "first", "last"}))
+      ->default_val("mean");
+}
+
+Pool pool_of(const std::string& flag) { return flag == "first" ? Pool::First : flag == "last" ? Pool::Last : Pool::Mean; }
+
+std::string default_eval_dir() { return bundled_dir(std::filesystem::path("data") / "eval-data", "questions-words.txt"); }
 
 Result<std::string> model_spec(const std::string& flag) {
   if (!flag.empty()) return flag;

@@ -11,6 +11,7 @@
 #include "embed/model.h"
 #include "tokenizer/tokenizer.h"
 #include "trace/reports.h"
+#include "trace/terms.h"
 #include "trace/trace.h"
 
 namespace embscope::cli {
@@ -32,6 +33,11 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f);
 // The bundled default model (models/default found above the executable, as in a source tree
 // or an install prefix's share/embscope/), or "".
 std::string default_model_dir();
+// data/eval-data (the standard evaluation sets shipped with embscope) above the executable; "" if absent.
+std::string default_eval_dir();
+// --pool mean|first|last (how a word of several tokens becomes one vector) on `cmd`, and its value.
+void add_pool_flag(CLI::App& cmd, std::string& pool);
+Pool pool_of(const std::string& flag);
 // -m, else $EMBSCOPE_MODEL, else the bundled default model. Errors: InvalidArgument when none.
 Result<std::string> model_spec(const std::string& flag);
 // Opens model_spec(-m).
@@ -74,5 +80,6 @@ void add_train_command(CLI::App& app, Globals& g);
 void add_evolve_command(CLI::App& app, Globals& g);
 void add_neighbors_command(CLI::App& app, Globals& g);
 void add_relation_commands(CLI::App& app, Globals& g);  // similarity, analogy
+void add_evaluate_commands(CLI::App& app, Globals& g);  // evaluate, doesnt-match
 
 }  // namespace embscope::cli

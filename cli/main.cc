@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add_evolve_command(app, g);
   add_neighbors_command(app, g);
   add_relation_commands(app, g);
+  add_evaluate_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
