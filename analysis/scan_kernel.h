@@ -1,36 +1,53 @@
-// Inner loop of the exact cosine scan (analysis/cosine_index.cc drives it), compiled once per
-// instruction set -- scan_kernel_generic.cc, scan_kernel_avx2.cc (-mavx2 -mfma) and
-// scan_kernel_avx512.cc (-mavx512f) -- and chosen at run time. Plain pointers only: the
+// Inner loops of the exact neighbour scan (analysis/neighbor_index.cc drives them), compiled
+// once per instruction set -- scan_kernel_generic.cc, scan_kernel_avx2.cc (-mavx2 -mfma -mf16c)
+// and scan_kernel_avx512.cc (-mavx512f) -- and chosen at run time. Plain pointers only: the
 // translation units are built with different -m flags, so they share no inline code.
 //
-// Legend: D = dimensions, R = 16 rows per packed block, NQ = queries scored together.
+// Two shapes of the same product (query . row):
+// - dot_rows: one query against rows in place, row-major, f32 / f16 / bf16 converted on the fly
+//   (a single query reads the table once, at memory speed, and needs no copy);
+// - score_blocks: up to max_queries queries against f32 rows packed 16 to a block, (D, 16)
+//   (a batch packs a cache-sized chunk of rows once and reuses it for every query).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace embscope::scan {
 
 constexpr uint32_t kBlockRows = 16;
 
+enum class Elem : uint32_t { F32 = 0, F16 = 1, BF16 = 2 };
+
+// out[i] = sum_{j < d} query[j] * row_i[j] for i < n; row_i starts at element i * stride of
+// `rows` (elements of `elem`); query (d) f32.
+using DotRowsFn = void (*)(const void* rows, Elem elem, size_t n, size_t stride, const float* query, uint32_t d,
+                           float* out);
+
 // out[q * n_blocks * 16 + b * 16 + i] = sum_j queries[q * d + j] * blocks[(b * d + j) * 16 + i]
-// for q < nq (<= max_queries of the kernel), b < n_blocks, i < 16.
-// blocks: n_blocks packed blocks, each (D, 16) row-major (row i of the block is column i);
-// queries: (nq, D) row-major; out: (nq, n_blocks * 16).
+// for q < nq (<= max_queries), b < n_blocks, i < 16. queries (nq, D); out (nq, n_blocks * 16).
 using ScoreBlocksFn = void (*)(const float* blocks, uint32_t n_blocks, const float* queries, uint32_t nq,
                                uint32_t d, float* out);
 
 struct Kernel {
-  ScoreBlocksFn score = nullptr;
+  DotRowsFn dot_rows = nullptr;
+  ScoreBlocksFn score_blocks = nullptr;
   uint32_t max_queries = 0;
   const char* name = "";
 };
 
+void dot_rows_generic(const void* rows, Elem elem, size_t n, size_t stride, const float* query, uint32_t d, float* out);
+void dot_rows_avx2(const void* rows, Elem elem, size_t n, size_t stride, const float* query, uint32_t d, float* out);
+void dot_rows_avx512(const void* rows, Elem elem, size_t n, size_t stride, const float* query, uint32_t d, float* out);
 void score_blocks_generic(const float* blocks, uint32_t n_blocks, const float* queries, uint32_t nq, uint32_t d,
                           float* out);
 void score_blocks_avx2(const float* blocks, uint32_t n_blocks, const float* queries, uint32_t nq, uint32_t d,
                        float* out);
 void score_blocks_avx512(const float* blocks, uint32_t n_blocks, const float* queries, uint32_t nq, uint32_t d,
                          float* out);
+
+// One element as f32 (tails and the generic kernel).
+float element_to_f32(const void* rows, Elem elem, size_t index);
 
 // The best kernel this CPU runs; EMBSCOPE_SCAN_KERNEL=generic|avx2|avx512 forces one (tests).
 Kernel best_kernel();

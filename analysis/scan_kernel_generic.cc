@@ -1,10 +1,28 @@
-// Portable scan kernel (any CPU) and the run-time choice among the kernels.
+// Portable scan kernels (any CPU), element conversion, and the run-time choice of kernels.
 #include <cstdlib>
 #include <cstring>
 
 #include "analysis/scan_kernel.h"
+#include "core/dtype.h"
 
 namespace embscope::scan {
+
+float element_to_f32(const void* rows, Elem elem, size_t index) {
+  switch (elem) {
+    case Elem::F32: return static_cast<const float*>(rows)[index];
+    case Elem::F16: return f16_to_f32(static_cast<const uint16_t*>(rows)[index]);
+    case Elem::BF16: return bf16_to_f32(static_cast<const uint16_t*>(rows)[index]);
+  }
+  return 0.0f;
+}
+
+void dot_rows_generic(const void* rows, Elem elem, size_t n, size_t stride, const float* query, uint32_t d, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    float acc = 0;
+    for (uint32_t j = 0; j < d; ++j) acc += query[j] * element_to_f32(rows, elem, i * stride + j);
+    out[i] = acc;
+  }
+}
 
 void score_blocks_generic(const float* blocks, uint32_t n_blocks, const float* queries, uint32_t nq, uint32_t d,
                           float* out) {
@@ -22,11 +40,12 @@ void score_blocks_generic(const float* blocks, uint32_t n_blocks, const float* q
 }
 
 Kernel best_kernel() {
-  const Kernel generic{score_blocks_generic, 8, "generic"};
+  const Kernel generic{dot_rows_generic, score_blocks_generic, 8, "generic"};
 #if defined(__x86_64__)
-  const Kernel avx2{score_blocks_avx2, 4, "avx2+fma"};
-  const Kernel avx512{score_blocks_avx512, 8, "avx512f"};
-  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const Kernel avx2{dot_rows_avx2, score_blocks_avx2, 4, "avx2+fma"};
+  const Kernel avx512{dot_rows_avx512, score_blocks_avx512, 8, "avx512f"};
+  const bool has_avx2 =
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
   const bool has_avx512 = __builtin_cpu_supports("avx512f");
   if (const char* force = std::getenv("EMBSCOPE_SCAN_KERNEL")) {
     if (std::strcmp(force, "generic") == 0) return generic;

@@ -1,10 +1,20 @@
-// `embscope neighbors [-m MODEL] WORD|#ID ... -k N`: exact nearest neighbours by cosine over
-// the whole table (rows never trained and special tokens left out by default).
+// `embscope neighbors [-m MODEL] WORD|#ID|[v1,...] ... | -f FILE -k N`: exact nearest neighbours
+// over the whole table by cosine, dot or euclidean distance (analysis/neighbor_index.h), the
+// stored f32/f16/bf16 rows scanned in place, many queries in one blocked pass; rows never
+// trained and special tokens left out by default, plus the vocabulary filters of
+// trace/token_filters.h.
 #include <fmt/format.h>
 
-#include "analysis/neighbors.h"
+#include <cctype>
+#include <charconv>
+#include <map>
+
+#include "analysis/neighbor_index.h"
 #include "cli/common.h"
+#include "core/mapped_file.h"
+#include "core/utf8.h"
 #include "trace/terms.h"
+#include "trace/token_filters.h"
 
 namespace embscope::cli {
 namespace {
@@ -12,11 +22,85 @@ namespace {
 struct NeighborsFlags {
   ModelFlags model;
   std::vector<std::string> queries;
+  std::vector<std::string> vectors;
+  std::string file;
   size_t k = 10;
+  std::string metric = "cosine";
+  std::string pool = "mean";
   bool all_rows = false;
+  bool clean = false;
+  TokenFilterOptions filter;
 };
 
-int run_neighbors(const Globals& g, const NeighborsFlags& f) {
+Metric metric_of(const std::string& s) { return s == "dot" ? Metric::Dot : s == "euclidean" ? Metric::Euclidean : Metric::Cosine; }
+
+// "[0.5, -1e-3, 2]": brackets around numbers (BERT's "[CLS]" is a piece, not a vector).
+bool is_vector_query(const std::string& q) {
+  if (q.size() < 3 || q.front() != '[' || q.back() != ']') return false;
+  const std::string_view body(q.data() + 1, q.size() - 2);
+  return body.find_first_of("0123456789") != std::string_view::npos &&
+         body.find_first_not_of("0123456789eE+-., \t") == std::string_view::npos;
+}
+
+// "[0.1, -2, 3e-1]" (commas and/or spaces) -> D floats.
+Result<std::vector<float>> parse_vector(const std::string& q, size_t d) {
+  std::vector<float> v;
+  const std::string body = q.substr(1, q.size() - 2);
+  for (size_t i = 0; i < body.size();) {
+    while (i < body.size() && (body[i] == ' ' || body[i] == ',')) ++i;
+    if (i >= body.size()) break;
+    float x = 0;
+    const auto [end, ec] = std::from_chars(body.data() + i, body.data() + body.size(), x);
+    if (ec != std::errc() || !std::isfinite(x))
+      return make_error_at(ErrorKind::InvalidArgument, "vector", i + 1, "expected a finite number in the vector");
+    v.push_back(x);
+    i = static_cast<size_t>(end - body.data());
+  }
+  if (v.size() != d) {
+    return make_error(ErrorKind::InvalidArgument, "vector",
+                      fmt::format("the vector has {} values; the table has {} dimensions", v.size(), d));
+  }
+  return v;
+}
+
+Result<std::vector<std::string>> read_queries(const std::string& path) {
+  EMB_TRY_ASSIGN(auto file, MappedFile::open(path));
+  const std::string_view text(reinterpret_cast<const char*>(file.bytes().data()), file.bytes().size());
+  if (auto bad = find_invalid_utf8(text)) return make_error_at(ErrorKind::InvalidUtf8, path, *bad, "invalid UTF-8 in the queries");
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string line(text.substr(pos, nl - pos));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const bool comment = !line.empty() && line[0] == '#' && !(line.size() > 1 && std::isdigit(static_cast<unsigned char>(line[1])));
+    if (!line.empty() && !comment) out.push_back(std::move(line));
+    pos = nl + 1;
+  }
+  if (out.empty()) return make_error(ErrorKind::InvalidArgument, path, "no queries (one word, #id or [vector] a line)");
+  return out;
+}
+
+struct Asked {
+  std::string text;
+  std::string shown;         // how the query was read
+  std::vector<uint32_t> ids;  // its rows (excluded from the answers)
+  bool untrained = false;
+};
+
+int run_neighbors(const Globals& g, NeighborsFlags f) {
+  std::vector<std::string> queries = f.queries;
+  for (const auto& v : f.vectors) queries.push_back(is_vector_query(v) ? v : "[" + v + "]");
+  if (!f.file.empty()) {
+    auto more = read_queries(f.file);
+    if (!more) return report(g, more.error());
+    queries.insert(queries.end(), more->begin(), more->end());
+  }
+  if (queries.empty()) return report(g, make_error(ErrorKind::InvalidArgument, "neighbors", "give queries or -f FILE"));
+  if (f.clean) {
+    f.filter.words_only = f.filter.complete_only = f.filter.skip_forms = true;
+    if (f.filter.script.empty()) f.filter.script = "auto";
+  }
   auto spec = model_spec(f.model.model);
   if (!spec) return report(g, spec.error());
   auto opened = open_model_and_tokenizer(f.model);
@@ -24,38 +108,105 @@ int run_neighbors(const Globals& g, const NeighborsFlags& f) {
   Pipeline p = std::move(*opened);
   const EmbeddingTable& t = p.model->token_table();
   const size_t n = t.n_rows(), d = t.n_dims();
-  const std::vector<float> table = dense_table(t);  // (V, D) f32
-  const MatrixView view{table.data(), n, d};
+
+  std::vector<Asked> asked;
+  std::vector<float> qmat;  // (B, D)
+  for (const auto& q : queries) {
+    Asked a{q, "", {}, false};
+    if (is_vector_query(q)) {
+      auto v = parse_vector(q, d);
+      if (!v) return report(g, v.error());
+      qmat.insert(qmat.end(), v->begin(), v->end());
+      a.shown = "the given vector";
+    } else {
+      auto term = resolve_term(*p.model, p.tokenizer.get(), q, pool_of(f.pool));
+      if (!term) return report(g, term.error());
+      qmat.insert(qmat.end(), term->vector.begin(), term->vector.end());
+      a.ids = term->ids;
+      a.untrained = term->untrained;
+      a.shown = term->ids.size() == 1 ? fmt::format("'{}' (#{}{})", row_display(p, term->ids[0]), term->ids[0],
+                                                    term->how == "piece" || term->how == "id" ? "" : ", " + term->how)
+                                      : fmt::format("'{}' ({})", q, term->how);
+    }
+    asked.push_back(std::move(a));
+  }
+
   size_t left_out = 0;
-  const std::vector<uint8_t> allowed = searchable_rows(*p.model, f.all_rows, left_out);
-  Json out = Json::array();
-  for (const auto& q : f.queries) {
-    auto match = p.model->resolve_row(q);
-    if (!match) return report(g, match.error());
+  std::vector<uint8_t> allowed = searchable_rows(*p.model, f.all_rows, left_out);
+  auto filter = TokenFilter::create(*p.model, p.tokenizer.get(), f.filter);
+  if (!filter) return report(g, filter.error());
+  const size_t filtered = filter->apply(allowed);
+  std::vector<std::vector<uint32_t>> exclude;
+  for (const auto& a : asked) {
+    std::vector<uint32_t> ex = a.ids;
+    if (!a.ids.empty() || f.filter.skip_forms) {
+      auto forms = filter->excluded_for(a.ids.size() == 1 ? row_text(*p.model, p.tokenizer.get(), a.ids[0]).value_or(RowText{a.text}).text
+                                                         : a.text);
+      ex.insert(ex.end(), forms.begin(), forms.end());
+    }
+    exclude.push_back(std::move(ex));
+  }
+
+  std::vector<float> storage;
+  const RowTable rows = scan_rows(t, storage);
+  const NeighborIndex index(rows, metric_of(f.metric));
+  // Queries grouped by the allowed rows they need (the "auto" script differs per query).
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < asked.size(); ++i)
+    groups[f.filter.script == "auto" ? filter->script_of(asked[i].text) : ""].push_back(i);
+  std::vector<std::vector<Neighbor>> found(asked.size());
+  for (const auto& [script, members] : groups) {
     std::vector<uint8_t> mask = allowed;
-    mask[match->id] = 0;
-    const auto found = nearest_by_cosine(view, view.row(match->id), f.k, &mask);
-    if (found.empty()) {
-      return report(g, make_error(ErrorKind::InvalidArgument, q,
-                                  fmt::format("row #{} is a zero vector: cosine is undefined", match->id)));
+    if (!script.empty()) {
+      auto in_script = filter->rows_in_script(script);
+      if (!in_script) return report(g, in_script.error());
+      for (size_t r = 0; r < n; ++r) mask[r] &= (*in_script)[r];
+    }
+    std::vector<float> sub;
+    std::vector<std::vector<uint32_t>> sub_ex;
+    for (size_t i : members) {
+      sub.insert(sub.end(), qmat.begin() + static_cast<ptrdiff_t>(i * d), qmat.begin() + static_cast<ptrdiff_t>((i + 1) * d));
+      sub_ex.push_back(exclude[i]);
+    }
+    const auto res = index.search(MatrixView{sub.data(), members.size(), d}, f.k, SearchFilter{&mask, sub_ex});
+    for (size_t j = 0; j < members.size(); ++j) found[members[j]] = res[j];
+  }
+
+  const std::string score_name = f.metric == "euclidean" ? "distance" : f.metric;
+  Json out = Json::array();
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const Asked& a = asked[i];
+    if (found[i].empty() && f.metric == "cosine") {
+      return report(g, make_error(ErrorKind::InvalidArgument, a.text, "the query is a zero vector: cosine is undefined"));
     }
     if (g.json) {
       Json list = Json::array();
-      for (const auto& nb : found)
-        list.push_back({{"id", nb.row}, {"token", row_display(p, nb.row)}, {"cosine", nb.score}});
-      out.push_back({{"query", q}, {"id", match->id}, {"piece", match->piece}, {"neighbors", std::move(list)}});
+      for (const auto& nb : found[i]) {
+        Json j = {{"id", nb.row}, {"token", row_display(p, nb.row)}, {"score", nb.score}};
+        j[score_name] = nb.score;
+        list.push_back(std::move(j));
+      }
+      Json q = {{"query", a.text}, {"read_as", a.shown}, {"neighbors", std::move(list)}};
+      if (a.ids.size() == 1) q["id"] = a.ids[0];
+      out.push_back(std::move(q));
       continue;
     }
-    fmt::print("nearest neighbours of '{}' (#{}{}) by cosine over {} rows{}\n", row_display(p, match->id), match->id,
-               match->how == "exact" ? "" : ", " + match->how, n - left_out,
-               left_out ? fmt::format(" ({} untrained or special rows left out)", left_out) : "");
-    if (t.trained(match->id) == std::optional<bool>(false))
-      fmt::print("  note: this row is UNTRAINED (random init); its neighbours mean nothing\n");
-    for (size_t i = 0; i < found.size(); ++i)
-      fmt::print("  {:>3}  {:>7}  {:<20} {:+.4f}\n", i + 1, fmt::format("#{}", found[i].row), row_display(p, found[i].row),
-                 found[i].score);
+    fmt::print("{}nearest neighbours of {} by {} over {} rows{}{}\n", i ? "\n" : "", a.shown, f.metric,
+               n - left_out - filtered,
+               left_out ? fmt::format(" ({} untrained or special rows left out)", left_out) : "",
+               filtered ? fmt::format(" ({} removed by filters)", filtered) : "");
+    if (a.untrained) fmt::print("  note: this row is UNTRAINED (random init); its neighbours mean nothing\n");
+    for (size_t r = 0; r < found[i].size(); ++r)
+      fmt::print("  {:>3}  {:>7}  {:<20} {:+.4f}\n", r + 1, fmt::format("#{}", found[i][r].row),
+                 row_display(p, found[i][r].row), found[i][r].score);
   }
-  if (g.json) print_json({{"model", *spec}, {"results", std::move(out)}});
+  if (g.json) {
+    print_json({{"model", *spec},
+                {"metric", f.metric},
+                {"kernel", NeighborIndex::kernel_name()},
+                {"rows_searched", n - left_out - filtered},
+                {"results", std::move(out)}});
+  }
   return 0;
 }
 
@@ -63,16 +214,30 @@ int run_neighbors(const Globals& g, const NeighborsFlags& f) {
 
 void add_neighbors_command(CLI::App& app, Globals& g) {
   auto f = std::make_shared<NeighborsFlags>();
-  auto* cmd = app.add_subcommand("neighbors", "nearest neighbours of tokens by cosine over the whole table");
+  auto* cmd = app.add_subcommand("neighbors", "exact nearest neighbours of tokens over the whole table");
   cmd->footer(
       "Examples:\n"
-      "  embscope neighbors ' cat' ' Paris' ' king'      default model (GPT-2 tokens: note the space)\n"
-      "  embscope neighbors -m brown-sg king -k 5         a word2vec run\n"
-      "  embscope neighbors '#3797' --json");
+      "  embscope neighbors cat Paris king                default model (a word means its word-initial token)\n"
+      "  embscope neighbors -m gemma3 cat --clean         whole words in the query's script, own forms removed\n"
+      "  embscope neighbors -m brown-sg -f words.txt -k 5 many queries in one pass over the table\n"
+      "  embscope neighbors '#3797' --metric dot --json");
   add_model_flags(*cmd, f->model);
-  cmd->add_option("queries", f->queries, "tokens: pieces, words or #ids")->required();
+  cmd->add_option("queries", f->queries, "words, pieces, #ids or [v1,v2,...] vectors");
+  cmd->add_option("--vector", f->vectors, "a query vector: D numbers separated by commas or spaces");
+  cmd->add_option("-f,--file", f->file, "more queries, one a line: words, #ids or [v1, v2, ...] ('# ' comments)");
   cmd->add_option("-k,--k", f->k, "neighbours per query")->default_val(10)->check(CLI::Range(1, 100000));
+  cmd->add_option("--metric", f->metric, "cosine (default), dot or euclidean")
+      ->check(CLI::IsMember({"cosine", "dot", "euclidean"}))
+      ->default_val("cosine");
+  add_pool_flag(*cmd, f->pool);
   cmd->add_flag("--all-rows", f->all_rows, "also rank rows flagged untrained");
+  cmd->add_flag("--words-only", f->filter.words_only, "only pieces that start a word and are letters only");
+  cmd->add_flag("--complete-only", f->filter.complete_only, "no byte tokens or partial UTF-8 characters");
+  cmd->add_option("--min-length", f->filter.min_length, "only tokens of at least N characters (word space not counted)");
+  cmd->add_option("--script", f->filter.script, "only tokens in this Unicode script (Latin, Cyrillic, Han, ...) or 'auto'");
+  cmd->add_flag("--skip-forms", f->filter.skip_forms, "leave out the query's own forms (case, leading space)");
+  cmd->add_option("--restrict", f->filter.restrict, "only the N most frequent rows (embscope.counts)");
+  cmd->add_flag("--clean", f->clean, "= --words-only --complete-only --skip-forms --script auto");
   cmd->callback([&g, f] { g.exit_code = run_neighbors(g, *f); });
 }
 

@@ -2,8 +2,31 @@
 // commands; exit codes: 0 ok, 1 internal error, 2 usage, 3.. one per error kind.
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/common.h"
+
+namespace {
+
+// CLI11 splits an argument written "[a,b]" into "a" and "b" for options that take several
+// values, so BERT's "[CLS]" would arrive as "CLS" and a vector "[1,2]" as two ids. Such
+// arguments are marked before parsing and unmarked by a transform on every option.
+constexpr char kBracketMark = '\x1f';
+
+void add_unmark(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    opt->transform(
+        [](std::string s) {
+          if (!s.empty() && s[0] == kBracketMark) s.erase(0, 1);
+          return s;
+        },
+        "", "unmark");
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) add_unmark(*sub);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace embscope::cli;
@@ -38,8 +61,15 @@ int main(int argc, char** argv) {
   add_neighbors_command(app, g);
   add_relation_commands(app, g);
   add_evaluate_commands(app, g);
+  add_unmark(app);
+  std::vector<std::string> marked(argv, argv + argc);
+  std::vector<char*> args;
+  for (auto& a : marked) {
+    if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a.insert(a.begin(), kBracketMark);
+    args.push_back(a.data());
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(argc, args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

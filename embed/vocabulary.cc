@@ -47,6 +47,11 @@ Vocabulary::Vocabulary(VocabSpec spec) : spec_(std::move(spec)) {
   for (size_t i = 0; i < spec_.pieces.size(); ++i) {
     if (spec_.present[i]) ids_.emplace(spec_.pieces[i], static_cast<uint32_t>(i));  // first wins
   }
+  const std::string_view gpt2_space = "\xC4\xA0";
+  size_t marked = 0;
+  for (const auto& p : spec_.pieces) marked += p.starts_with(gpt2_space) || p.starts_with(kSentencePieceSpace) || p.starts_with("##");
+  subword_ = spec_.model_type == "BPE" || spec_.model_type == "Unigram" || spec_.model_type == "WordPiece" ||
+             marked * 20 > spec_.pieces.size();
 }
 
 const std::string* Vocabulary::piece(size_t id) const {

@@ -37,6 +37,11 @@ class Vocabulary {
   std::optional<PieceMatch> find(std::string_view text) const;
   std::vector<std::string> suggest(std::string_view text, size_t max_n = 5) const;
 
+  // A subword vocabulary (BPE, Unigram, WordPiece; or a plain vocab.json / vocab.txt whose
+  // pieces mark word starts with 'Ġ', '▁' or continuations with '##', over 5 % of them), as
+  // opposed to a word-level one (word2vec, GloVe): its pieces are not all whole words.
+  bool is_subword() const { return subword_; }
+
   // The id of exactly this piece (no fallbacks), or nullopt.
   std::optional<uint32_t> exact(std::string_view piece) const;
 
@@ -44,6 +49,7 @@ class Vocabulary {
 
   VocabSpec spec_;
   std::unordered_map<std::string, uint32_t> ids_;
+  bool subword_ = false;
 };
 
 }  // namespace embscope

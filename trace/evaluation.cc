@@ -9,38 +9,13 @@
 #include <optional>
 
 #include "analysis/correlation.h"
-#include "analysis/cosine_index.h"
+#include "analysis/neighbor_index.h"
 #include "analysis/neighbors.h"
-#include "text/byte_level.h"
+#include "trace/token_filters.h"
 #include "text/unicode_words.h"
 
 namespace embscope {
 namespace {
-
-constexpr std::string_view kGpt2Space = "\xc4\xa0";          // U+0120 'Ġ'
-constexpr std::string_view kSentencePieceSpace = "\xe2\x96\x81";  // U+2581 '▁'
-
-bool subword_vocabulary(const Vocabulary& v) {
-  return v.model_type() == "BPE" || v.model_type() == "Unigram" || v.model_type() == "WordPiece";
-}
-
-// The whole word a subword piece stands for when it starts a word, else nullopt.
-std::optional<std::string> word_of_piece(const Vocabulary& v, const std::string& piece) {
-  std::string word;
-  if (piece.starts_with(kGpt2Space)) {
-    auto raw = byte_level_to_bytes(piece);
-    if (!raw || raw->empty() || (*raw)[0] != ' ') return std::nullopt;
-    word = raw->substr(1);
-  } else if (piece.starts_with(kSentencePieceSpace)) {
-    word = piece.substr(kSentencePieceSpace.size());
-  } else if (v.model_type() == "WordPiece" && !piece.starts_with("##")) {
-    word = piece;
-  } else {
-    return std::nullopt;
-  }
-  if (!is_letters(word)) return std::nullopt;
-  return word;
-}
 
 std::vector<int64_t> corpus_counts(const Model& model, size_t n_rows) {
   const TensorRef* t = model.tensors().find("embscope.counts");
@@ -70,11 +45,11 @@ EvalVocabulary evaluation_vocabulary(const Model& model, const EvalOptions& opti
   const Vocabulary* vocab = model.vocabulary();
   std::vector<std::pair<uint32_t, std::string>> keys;  // (row, word)
   EvalVocabulary out;
-  if (vocab && subword_vocabulary(*vocab)) {
+  if (vocab && is_subword_vocabulary(*vocab)) {
     for (size_t r = 0; r < n; ++r) {
       const std::string* piece = vocab->piece(r);
       if (!piece || vocab->is_special(r) || table.trained(r) == std::optional<bool>(false)) continue;
-      if (auto w = word_of_piece(*vocab, *piece)) keys.emplace_back(static_cast<uint32_t>(r), std::move(*w));
+      if (auto w = whole_word_of_piece(*vocab, *piece)) keys.emplace_back(static_cast<uint32_t>(r), std::move(*w));
     }
     const auto counts = corpus_counts(model, n);
     if (!counts.empty())
@@ -144,7 +119,7 @@ AnalogyReport evaluate_analogies(MatrixView table, const EvalVocabulary& vocab, 
       asked.push_back(std::move(a));
     }
   }
-  const CosineIndex index(candidates);
+  const NeighborIndex index(RowTable::of(candidates), Metric::Cosine);
   const auto found = index.search(MatrixView{queries.data(), asked.size(), d}, 5, SearchFilter{nullptr, exclude});
   for (size_t i = 0; i < asked.size(); ++i) {
     const Asked& a = asked[i];

@@ -89,6 +89,19 @@ std::vector<float> dense_table(const EmbeddingTable& table) {
   return out;
 }
 
+RowTable scan_rows(const EmbeddingTable& table, std::vector<float>& storage) {
+  const TensorRef& t = table.tensor();
+  const size_t n = table.n_rows(), d = table.n_dims();
+  const auto address = reinterpret_cast<uintptr_t>(t.bytes.data());
+  if (table.scaling().factor == 1.0f) {
+    if (t.dtype == DType::F32 && address % alignof(float) == 0) return {t.bytes.data(), scan::Elem::F32, n, d, d};
+    if (t.dtype == DType::F16 && address % 2 == 0) return {t.bytes.data(), scan::Elem::F16, n, d, d};
+    if (t.dtype == DType::BF16 && address % 2 == 0) return {t.bytes.data(), scan::Elem::BF16, n, d, d};
+  }
+  storage = dense_table(table);
+  return RowTable::of({storage.data(), n, d});
+}
+
 std::vector<uint8_t> searchable_rows(const Model& model, bool include_untrained, size_t& left_out) {
   const EmbeddingTable& t = model.token_table();
   const Vocabulary* vocab = model.vocabulary();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/neighbor_index.h"
 #include "core/error.h"
 #include "embed/model.h"
 #include "tokenizer/tokenizer.h"
@@ -30,6 +31,11 @@ Result<TermVector> resolve_term(const Model& model, const Tokenizer* tokenizer, 
 
 // The whole token table as f32 (scaling applied), for searches over every row: (V, D) row-major.
 std::vector<float> dense_table(const EmbeddingTable& table);
+
+// The token table as a neighbour scan reads it: the stored rows in place when they are f32,
+// f16 or bf16 (aligned) and the model applies no input scaling -- no copy of the table --
+// else a dense f32 copy with the scaling applied, kept in `storage`.
+RowTable scan_rows(const EmbeddingTable& table, std::vector<float>& storage);
 
 // Rows a search may answer with: not special tokens, and not flagged untrained unless
 // include_untrained. `left_out` counts the others.

@@ -1,0 +1,73 @@
+// Exact top-k over a whole table by cosine, dot product or euclidean distance, for one query
+// or thousands, at memory speed. The table is read where it lies -- f32, f16 or bf16, the
+// stored dtype converted on the fly -- so no f32 copy of a 262k x 2560 bf16 table is made
+// (this is the one place analysis/ sees a non-f32 matrix, for that reason).
+// - one query (or a few): a row-major SIMD scan, the table read once per query;
+// - a batch: a chunk of rows that fits in L2 is converted and packed once, then scored against
+//   every query (the table read once per batch, matrix-matrix work in registers), with each
+//   query's top-k kept inside the blocked product.
+// Scores are accumulated in f32; the rows within the f32 error bound of the k-th best are
+// re-scored in double from the stored rows, so the result is the exact double-precision
+// ranking (ties by lower row). Immutable after construction; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "analysis/neighbors.h"
+#include "analysis/scan_kernel.h"
+#include "core/matrix_view.h"
+
+namespace embscope {
+
+enum class Metric { Cosine, Dot, Euclidean };
+
+// A row-major table as stored. Element (i, j) is element i * stride + j of `data`.
+struct RowTable {
+  const void* data = nullptr;
+  scan::Elem elem = scan::Elem::F32;
+  size_t n_rows = 0, n_cols = 0, stride = 0;
+
+  static RowTable of(MatrixView m) { return {m.data, scan::Elem::F32, m.n_rows, m.n_cols, m.n_cols}; }
+  double at(size_t i, size_t j) const { return scan::element_to_f32(data, elem, i * stride + j); }
+};
+
+struct SearchFilter {
+  const std::vector<uint8_t>* allowed = nullptr;  // rows r with !allowed[r] never answer
+  // Per query, rows that never answer for it (e.g. the query's own words): empty, or one list
+  // per query.
+  std::span<const std::vector<uint32_t>> exclude;
+};
+
+class NeighborIndex {
+ public:
+  // `table` must outlive the index. One pass over it computes the row norms.
+  NeighborIndex(RowTable table, Metric metric);
+
+  size_t n_rows() const { return table_.n_rows; }
+  size_t n_dims() const { return table_.n_cols; }
+  Metric metric() const { return metric_; }
+  static const char* kernel_name();
+
+  // For each query (B, D): the k best rows, best first (highest cosine or dot, smallest
+  // distance), ties by lower row; Neighbor::score is the cosine, dot or distance in double.
+  // Cosine: zero rows never answer and a zero query gets an empty list.
+  std::vector<std::vector<Neighbor>> search(MatrixView queries, size_t k, const SearchFilter& filter = {}) const;
+
+ private:
+  struct Query;
+  class Candidates;
+  void scan_single(const Query& q, Candidates& c, const SearchFilter& filter) const;
+  void scan_batch(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
+  double exact(const Query& q, uint32_t row) const;
+
+  RowTable table_;
+  Metric metric_;
+  std::vector<double> norms_;    // (V) L2 norm of each row
+  std::vector<float> inv_norms_; // (V) 1 / norm, 0 for zero rows (cosine)
+  std::vector<float> sq_norms_;  // (V) norm^2 (euclidean)
+  double max_norm_ = 0;
+};
+
+}  // namespace embscope

