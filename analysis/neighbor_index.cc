@@ -15,12 +15,6 @@ using scan::kBlockRows;
 constexpr size_t kSingleChunk = 4096;  // rows scored per dot_rows call (scores stay in L1/L2)
 constexpr size_t kBatchMin = 4;        // from this many queries on, pack chunks and reuse them
 
-// Rows per packed chunk: the chunk stays in L2 while every query tile is scored against it.
-size_t blocks_per_chunk(size_t d) {
-  const size_t bytes_per_block = d * kBlockRows * sizeof(float);
-  return std::clamp<size_t>((384u << 10) / std::max<size_t>(bytes_per_block, 1), 1, 64);
-}
-
 // Row r of `t` as f32 (exact: every stored type converts exactly).
 void row_f32(const RowTable& t, size_t r, float* out) {
   const size_t at = r * t.stride;
@@ -80,11 +74,14 @@ class NeighborIndex::Candidates {
   std::vector<std::pair<float, uint32_t>> pool_;
 };
 
-NeighborIndex::NeighborIndex(RowTable table, Metric metric) : table_(table), metric_(metric) {
+NeighborIndex::NeighborIndex(RowTable table, Metric metric, bool half_copy) : table_(table), metric_(metric) {
   const size_t n = table.n_rows, d = table.n_cols;
   norms_.resize(n);
   inv_norms_.resize(n);
   sq_norms_.resize(n);
+  const bool copy = half_copy && metric == Metric::Cosine && n > 0 && d > 0;
+  dp_ = (d + 1) / 2 * 2;
+  if (copy) bf16_.assign((n + kBlockRows - 1) / kBlockRows * kBlockRows * dp_, 0);
   std::vector<float> row(d);
   for (size_t r = 0; r < n; ++r) {
     row_f32(table, r, row.data());
@@ -94,6 +91,12 @@ NeighborIndex::NeighborIndex(RowTable table, Metric metric) : table_(table), met
     inv_norms_[r] = norms_[r] > 0 ? static_cast<float>(1.0 / norms_[r]) : 0.0f;
     sq_norms_[r] = static_cast<float>(s);
     max_norm_ = std::max(max_norm_, norms_[r]);
+    if (copy) {
+      // Block r / 16, lane r % 16, dimension pairs interleaved (scan_kernel.h).
+      uint16_t* blk = bf16_.data() + (r / kBlockRows) * dp_ * kBlockRows;
+      const size_t lane = r % kBlockRows;
+      for (size_t j = 0; j < d; ++j) blk[((j / 2) * kBlockRows + lane) * 2 + j % 2] = f32_to_bf16(row[j] * inv_norms_[r]);
+    }
   }
 }
 
@@ -117,73 +120,101 @@ double NeighborIndex::exact(const Query& q, uint32_t row) const {
   return 0;
 }
 
-void NeighborIndex::scan_single(const Query& q, Candidates& c, const SearchFilter& filter) const {
+// Scores s[0..rows) of rows first.. for one query -> its candidates. `unit`: the scores are
+// already cosines (unit rows); else raw dot products to finish per metric.
+void NeighborIndex::offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
+                                 const SearchFilter& filter) const {
+  const std::vector<uint32_t>* ex = filter.exclude.empty() ? nullptr : &filter.exclude[q.index];
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t r = first + i;
+    float v = s[i];
+    if (metric_ == Metric::Cosine && !unit) v *= inv_norms_[r];
+    else if (metric_ == Metric::Euclidean) v = 2 * v - sq_norms_[r];
+    if (v < c.cut()) continue;
+    if (metric_ == Metric::Cosine && inv_norms_[r] == 0) continue;
+    if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
+    if (ex && std::find(ex->begin(), ex->end(), r) != ex->end()) continue;
+    c.offer(v, static_cast<uint32_t>(r));
+  }
+}
+
+bool NeighborIndex::rows_in_bf16_pairs() const {
+  return table_.elem == scan::Elem::BF16 && scan::best_kernel().dot_rows_bf16 != nullptr;
+}
+
+void NeighborIndex::scan_rows(const Query& q, Candidates& c, const SearchFilter& filter) const {
   const scan::Kernel kernel = scan::best_kernel();
   const size_t n = table_.n_rows, d = table_.n_cols;
   const size_t elem_size = table_.elem == scan::Elem::F32 ? 4 : 2;
   std::vector<float> s(kSingleChunk);
-  const std::vector<uint32_t>* ex = filter.exclude.empty() ? nullptr : &filter.exclude[q.index];
+  std::vector<uint16_t> query_bf16;
+  if (rows_in_bf16_pairs())
+    for (float x : q.scan) query_bf16.push_back(f32_to_bf16(x));
   for (size_t r0 = 0; r0 < n; r0 += kSingleChunk) {
     const size_t m = std::min(kSingleChunk, n - r0);
-    kernel.dot_rows(static_cast<const char*>(table_.data) + r0 * table_.stride * elem_size, table_.elem, m,
-                    table_.stride, q.scan.data(), static_cast<uint32_t>(d), s.data());
-    for (size_t i = 0; i < m; ++i) {
-      const size_t r = r0 + i;
-      float v = s[i];
-      if (metric_ == Metric::Cosine) v *= inv_norms_[r];
-      else if (metric_ == Metric::Euclidean) v = 2 * v - sq_norms_[r];
-      if (v < c.cut()) continue;
-      if (metric_ == Metric::Cosine && inv_norms_[r] == 0) continue;
-      if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
-      if (ex && std::find(ex->begin(), ex->end(), r) != ex->end()) continue;
-      c.offer(v, static_cast<uint32_t>(r));
+    const char* at = static_cast<const char*>(table_.data) + r0 * table_.stride * elem_size;
+    if (!query_bf16.empty()) {
+      kernel.dot_rows_bf16(reinterpret_cast<const uint16_t*>(at), m, table_.stride, query_bf16.data(),
+                           static_cast<uint32_t>(d), s.data());
+    } else {
+      kernel.dot_rows(at, table_.elem, m, table_.stride, q.scan.data(), static_cast<uint32_t>(d), s.data());
     }
+    offer_scores(q, c, s.data(), r0, m, false, filter);
   }
 }
 
-void NeighborIndex::scan_batch(const std::vector<Query>& qs, std::vector<Candidates>& cs,
-                               const SearchFilter& filter) const {
+void NeighborIndex::scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs,
+                                const SearchFilter& filter) const {
   const scan::Kernel kernel = scan::best_kernel();
   const size_t n = table_.n_rows, d = table_.n_cols;
-  const size_t chunk_blocks = blocks_per_chunk(d);
+  const bool bf16 = has_copy();
+  const size_t dd = bf16 ? dp_ : d;  // elements per row in a block
+  const size_t elem_bytes = bf16 ? 2 : 4;
+  // Rows per chunk: the packed chunk stays in L2 while every query tile is scored against it
+  // (a single query streams the whole copy: bigger chunks).
+  const size_t block_bytes = dd * kBlockRows * elem_bytes;
+  const size_t chunk_blocks =
+      qs.size() == 1 ? kSingleChunk / kBlockRows : std::clamp<size_t>((384u << 10) / block_bytes, 1, 64);
   const size_t n_blocks = (n + kBlockRows - 1) / kBlockRows;
-  std::vector<float> queries(qs.size() * d);  // (B, D) the scan vectors, contiguous
-  for (size_t t = 0; t < qs.size(); ++t) std::copy(qs[t].scan.begin(), qs[t].scan.end(), queries.begin() + t * d);
-  std::vector<float> packed(chunk_blocks * d * kBlockRows);  // (blocks, D, 16)
+  // Queries, (B, dd): f32 for the f32 blocks, bf16 (zero padded) for the copy.
+  std::vector<float> queries;
+  std::vector<uint16_t> queries_bf16;
+  for (const auto& q : qs) {
+    if (bf16) {
+      for (size_t j = 0; j < dd; ++j) queries_bf16.push_back(j < d ? f32_to_bf16(q.scan[j]) : 0);
+    } else {
+      queries.insert(queries.end(), q.scan.begin(), q.scan.end());
+    }
+  }
+  std::vector<float> packed(bf16 ? 0 : chunk_blocks * d * kBlockRows);  // (blocks, D, 16)
   std::vector<float> scores(kernel.max_queries * chunk_blocks * kBlockRows);
   std::vector<float> row(d);
   for (size_t b0 = 0; b0 < n_blocks; b0 += chunk_blocks) {
     const size_t nb = std::min(chunk_blocks, n_blocks - b0);
     const size_t first = b0 * kBlockRows, rows = std::min(nb * kBlockRows, n - first), width = nb * kBlockRows;
-    // Pack: row first + i -> block i / 16, lane i % 16; cosine rows scaled to unit length.
-    std::fill(packed.begin(), packed.begin() + static_cast<ptrdiff_t>(nb * d * kBlockRows), 0.0f);
-    for (size_t i = 0; i < rows; ++i) {
-      const size_t r = first + i;
-      row_f32(table_, r, row.data());
-      const float scale = metric_ == Metric::Cosine ? inv_norms_[r] : 1.0f;
-      float* dst = packed.data() + (i / kBlockRows) * d * kBlockRows + i % kBlockRows;
-      for (size_t j = 0; j < d; ++j) dst[j * kBlockRows] = row[j] * scale;
+    if (!bf16) {
+      // Pack: row first + i -> block i / 16, lane i % 16; cosine rows scaled to unit length.
+      std::fill(packed.begin(), packed.begin() + static_cast<ptrdiff_t>(nb * d * kBlockRows), 0.0f);
+      for (size_t i = 0; i < rows; ++i) {
+        const size_t r = first + i;
+        row_f32(table_, r, row.data());
+        const float scale = metric_ == Metric::Cosine ? inv_norms_[r] : 1.0f;
+        float* dst = packed.data() + (i / kBlockRows) * d * kBlockRows + i % kBlockRows;
+        for (size_t j = 0; j < d; ++j) dst[j * kBlockRows] = row[j] * scale;
+      }
     }
     for (size_t t0 = 0; t0 < qs.size(); t0 += kernel.max_queries) {
       const size_t nt = std::min<size_t>(kernel.max_queries, qs.size() - t0);
-      kernel.score_blocks(packed.data(), static_cast<uint32_t>(nb), queries.data() + t0 * d, static_cast<uint32_t>(nt),
-                          static_cast<uint32_t>(d), scores.data());
-      for (size_t t = 0; t < nt; ++t) {
-        Candidates& c = cs[t0 + t];
-        const Query& q = qs[t0 + t];
-        const std::vector<uint32_t>* ex = filter.exclude.empty() ? nullptr : &filter.exclude[q.index];
-        const float* s = scores.data() + t * width;
-        for (size_t i = 0; i < rows; ++i) {
-          const size_t r = first + i;
-          float v = s[i];
-          if (metric_ == Metric::Euclidean) v = 2 * v - sq_norms_[r];
-          if (v < c.cut()) continue;
-          if (metric_ == Metric::Cosine && inv_norms_[r] == 0) continue;
-          if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
-          if (ex && std::find(ex->begin(), ex->end(), r) != ex->end()) continue;
-          c.offer(v, static_cast<uint32_t>(r));
-        }
+      if (bf16) {
+        kernel.score_blocks_bf16(bf16_.data() + b0 * dp_ * kBlockRows, static_cast<uint32_t>(nb),
+                                 queries_bf16.data() + t0 * dp_, static_cast<uint32_t>(nt), static_cast<uint32_t>(dp_),
+                                 scores.data());
+      } else {
+        kernel.score_blocks(packed.data(), static_cast<uint32_t>(nb), queries.data() + t0 * d, static_cast<uint32_t>(nt),
+                            static_cast<uint32_t>(d), scores.data());
       }
+      for (size_t t = 0; t < nt; ++t)
+        offer_scores(qs[t0 + t], cs[t0 + t], scores.data() + t * width, first, rows, metric_ == Metric::Cosine, filter);
     }
   }
 }
@@ -217,12 +248,31 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
     }
     qs.push_back(std::move(q));
   }
+  if (has_copy()) {
+    // bf16 rounding of each component of the unit row and of the unit query: <= 2^-9
+    // relative (bf16 keeps 8 bits), and values below 2^-126 flushed to zero; so for unit
+    // vectors |sum (q + dq)(r + dr) - sum q r| <= 2^-8 + 2^-18 + 2^-126 sqrt(D) (Cauchy-Schwarz).
+    const double bf16_error = std::ldexp(1.0, -8) + std::ldexp(1.0, -18) + std::ldexp(1.0, -126) * std::sqrt(double(d));
+    for (auto& q : qs) q.margin = static_cast<float>(gamma + bf16_error);
+  }
+  const bool packed = has_copy() || qs.size() >= kBatchMin;
+  if (!packed && rows_in_bf16_pairs()) {
+    // The query rounded to bf16 for VDPBF16PS on the stored bf16 rows (exact in f32): each
+    // component moves by <= 2^-9 relative, so the dot product by <= 2^-9 |q| |r| (+ flushed
+    // subnormals); cosine scores are scaled by 1 / (|q| |r|) afterwards.
+    const double round = std::ldexp(1.0, -9) + std::ldexp(1.0, -126) * std::sqrt(double(d));
+    for (auto& q : qs) {
+      const double qn = metric_ == Metric::Cosine ? 1.0 : q.norm;
+      const double rn = metric_ == Metric::Cosine ? 1.0 : max_norm_;
+      q.margin += static_cast<float>((metric_ == Metric::Euclidean ? 2 : 1) * round * qn * rn);
+    }
+  }
   std::vector<Candidates> cs;
   for (const auto& q : qs) cs.emplace_back(k, q.margin);
-  if (qs.size() >= kBatchMin) {
-    scan_batch(qs, cs, filter);
+  if (packed) {
+    scan_packed(qs, cs, filter);
   } else {
-    for (size_t t = 0; t < qs.size(); ++t) scan_single(qs[t], cs[t], filter);
+    for (size_t t = 0; t < qs.size(); ++t) scan_rows(qs[t], cs[t], filter);
   }
   for (size_t t = 0; t < qs.size(); ++t) {
     std::vector<Neighbor> ranked;

@@ -81,8 +81,9 @@ TEST_P(NeighborIndexTest, EqualsDoubleScan) {
     std::vector<uint8_t> allowed(n, 1);
     allowed[n - 1] = 0;
     for (const auto& tab : tables) {
-      for (Metric m : {Metric::Cosine, Metric::Dot, Metric::Euclidean}) {
-        const NeighborIndex index(tab.table, m);
+      for (auto [m, half] : {std::pair{Metric::Cosine, false}, std::pair{Metric::Cosine, true},
+                             std::pair{Metric::Dot, false}, std::pair{Metric::Euclidean, false}}) {
+        const NeighborIndex index(tab.table, m, half);
         for (size_t nq : {1, 3, 13}) {  // single path below kBatchMin, batched from 4 on
           std::vector<float> qs;
           std::vector<std::vector<uint32_t>> exclude;
@@ -100,7 +101,7 @@ TEST_P(NeighborIndexTest, EqualsDoubleScan) {
               for (uint32_t r : exclude[q]) mask[r] = 0;
               const auto want = brute(*tab.values, n, d, queries.row(q), m, k, mask);
               const std::string where = "n=" + std::to_string(n) + " d=" + std::to_string(d) + " elem=" +
-                                        std::to_string(int(tab.table.elem)) + " metric=" + std::to_string(int(m)) +
+                                        std::to_string(int(tab.table.elem)) + " metric=" + std::to_string(int(m)) + " half=" + std::to_string(half) +
                                         " nq=" + std::to_string(nq) + " k=" + std::to_string(k) + " q=" + std::to_string(q);
               ASSERT_EQ(got[q].size(), want.size()) << where;
               for (size_t i = 0; i < want.size(); ++i) {

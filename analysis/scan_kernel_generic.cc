@@ -39,11 +39,34 @@ void score_blocks_generic(const float* blocks, uint32_t n_blocks, const float* q
   }
 }
 
+void score_blocks_bf16_generic(const uint16_t* blocks, uint32_t n_blocks, const uint16_t* queries, uint32_t nq,
+                               uint32_t dp, float* out) {
+  const size_t width = static_cast<size_t>(n_blocks) * kBlockRows;
+  for (uint32_t q = 0; q < nq; ++q) {
+    const uint16_t* qv = queries + static_cast<size_t>(q) * dp;
+    for (uint32_t b = 0; b < n_blocks; ++b) {
+      const uint16_t* blk = blocks + static_cast<size_t>(b) * dp * kBlockRows;
+      float acc[kBlockRows] = {};
+      for (uint32_t p = 0; p < dp / 2; ++p)
+        for (uint32_t i = 0; i < kBlockRows; ++i)
+          for (uint32_t t = 0; t < 2; ++t)
+            acc[i] += bf16_to_f32(qv[2 * p + t]) * bf16_to_f32(blk[(p * kBlockRows + i) * 2 + t]);
+      std::memcpy(out + q * width + b * kBlockRows, acc, sizeof acc);
+    }
+  }
+}
+
 Kernel best_kernel() {
-  const Kernel generic{dot_rows_generic, score_blocks_generic, 8, "generic"};
+  const Kernel generic{dot_rows_generic, nullptr, score_blocks_generic, score_blocks_bf16_generic, 8, "generic"};
 #if defined(__x86_64__)
-  const Kernel avx2{dot_rows_avx2, score_blocks_avx2, 4, "avx2+fma"};
-  const Kernel avx512{dot_rows_avx512, score_blocks_avx512, 8, "avx512f"};
+  const Kernel avx2{dot_rows_avx2, nullptr, score_blocks_avx2, score_blocks_bf16_generic, 4, "avx2+fma"};
+  const bool bf16 = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw");
+  const Kernel avx512{dot_rows_avx512,
+                      bf16 ? dot_rows_bf16_avx512 : nullptr,
+                      score_blocks_avx512,
+                      bf16 ? score_blocks_bf16_avx512 : score_blocks_bf16_generic,
+                      8,
+                      bf16 ? "avx512f+bf16" : "avx512f"};
   const bool has_avx2 =
       __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
   const bool has_avx512 = __builtin_cpu_supports("avx512f");

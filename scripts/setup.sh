@@ -12,8 +12,11 @@ packages=(
   libpcre2-dev libutf8proc-dev libsentencepiece-dev
   # reference implementations the tests compare against
   python3 python3-numpy python3-gensim python3-torch python3-sentencepiece fasttext
-  # corpora for the bundled default model (see README "Default model")
-  bible-kjv-text wordnet-base
+  # peers of the neighbour-search benchmark (bench/neighbors_bench.py); OpenBLAS so that numpy
+  # and FAISS are measured with an optimised BLAS, not the reference one
+  python3-faiss libfaiss-dev libopenblas0-pthread
+  # corpora for the bundled default model (see README "Default model"; `bible` prints the KJV)
+  bible-kjv-text bible-kjv wordnet-base
   # time / peak-memory measurements in bench/
   time
 )
