@@ -54,6 +54,11 @@ void add_pool_flag(CLI::App& cmd, std::string& pool) {
 
 Pool pool_of(const std::string& flag) { return flag == "first" ? Pool::First : flag == "last" ? Pool::Last : Pool::Mean; }
 
+std::string default_groups_file() {
+  const std::string dir = bundled_dir(std::filesystem::path("data") / "groups", "classic.txt");
+  return dir.empty() ? "" : dir + "/classic.txt";
+}
+
 std::string default_eval_dir() { return bundled_dir(std::filesystem::path("data") / "eval-data", "questions-words.txt"); }
 
 Result<std::string> model_spec(const std::string& flag) {

@@ -35,6 +35,8 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f);
 std::string default_model_dir();
 // data/eval-data (the standard evaluation sets shipped with embscope) above the executable; "" if absent.
 std::string default_eval_dir();
+// data/groups/classic.txt (the five classic word groups) above the executable; "" if absent.
+std::string default_groups_file();
 // --pool mean|first|last (how a word of several tokens becomes one vector) on `cmd`, and its value.
 void add_pool_flag(CLI::App& cmd, std::string& pool);
 Pool pool_of(const std::string& flag);
@@ -81,5 +83,6 @@ void add_evolve_command(CLI::App& app, Globals& g);
 void add_neighbors_command(CLI::App& app, Globals& g);
 void add_relation_commands(CLI::App& app, Globals& g);  // similarity, analogy
 void add_evaluate_commands(CLI::App& app, Globals& g);  // evaluate, doesnt-match
+void add_project_command(CLI::App& app, Globals& g);
 
 }  // namespace embscope::cli

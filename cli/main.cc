@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   add_neighbors_command(app, g);
   add_relation_commands(app, g);
   add_evaluate_commands(app, g);
+  add_project_command(app, g);
   add_unmark(app);
   std::vector<std::string> marked(argv, argv + argc);
   std::vector<char*> args;

@@ -27,6 +27,8 @@ class Canvas {
   virtual void rect(double x, double y, double w, double h, Rgb fill) = 0;
   virtual void stroke_rect(double x, double y, double w, double h, Rgb color, double width) = 0;
   virtual void line(double x0, double y0, double x1, double y1, Rgb color, double width) = 0;
+  // A filled disc, with `opacity` in (0, 1] (overlapping points darken: a density cue).
+  virtual void circle(double cx, double cy, double r, Rgb fill, double opacity = 1.0) = 0;
   // Baseline at y. Text is UTF-8.
   virtual void text(double x, double y, std::string_view s, const TextStyle& style) = 0;
   // Writes the image atomically.

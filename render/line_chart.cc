@@ -25,14 +25,10 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
-namespace {
-
 std::string tick_label(double v, double step) {
   const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
   return fmt::format("{:.{}f}", v, decimals);
 }
-
-}  // namespace
 
 Status write_line_chart(const std::string& path, const LineChart& c) {
   if (c.x.empty() || c.series.empty()) {

@@ -26,6 +26,8 @@ struct LineChart {
 
 // Ticks at 1, 2 or 5 x 10^k covering [lo, hi], about `target` of them.
 std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+// A tick value with as many decimals as the tick step needs: (0.25, 0.05) -> "0.25".
+std::string tick_label(double v, double step);
 
 // Writes the chart at `path` (.svg -> SVG, else PNG), atomically. Errors: InvalidArgument when
 // there is no point to draw or a series' length differs from x; Io.

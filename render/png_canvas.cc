@@ -2,6 +2,7 @@
 // written atomically.
 #include <cairo.h>
 
+#include <cmath>
 #include <string>
 
 #include "core/atomic_file.h"
@@ -34,6 +35,11 @@ class PngCanvas final : public Canvas {
   void rect(double x, double y, double w, double h, Rgb fill) override {
     set_color(cr_, fill);
     cairo_rectangle(cr_, x, y, w, h);
+    cairo_fill(cr_);
+  }
+  void circle(double cx, double cy, double r, Rgb fill, double opacity) override {
+    cairo_set_source_rgba(cr_, fill.r / 255.0, fill.g / 255.0, fill.b / 255.0, opacity);
+    cairo_arc(cr_, cx, cy, r, 0, 2 * M_PI);
     cairo_fill(cr_);
   }
   void stroke_rect(double x, double y, double w, double h, Rgb color, double width) override {

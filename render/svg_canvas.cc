@@ -43,6 +43,10 @@ class SvgCanvas final : public Canvas {
                    "<line x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\" stroke=\"{}\" stroke-width=\"{:.2f}\"/>\n",
                    x0, y0, x1, y1, to_hex(color), width);
   }
+  void circle(double cx, double cy, double r, Rgb fill, double opacity) override {
+    fmt::format_to(std::back_inserter(body_), "<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\"{}/>\n", cx, cy, r,
+                   to_hex(fill), opacity < 1.0 ? fmt::format(" fill-opacity=\"{:.2f}\"", opacity) : "");
+  }
   void text(double x, double y, std::string_view s, const TextStyle& st) override {
     const char* anchor = st.anchor == TextAnchor::Middle ? "middle" : st.anchor == TextAnchor::End ? "end" : "start";
     fmt::format_to(std::back_inserter(body_),

@@ -9,9 +9,9 @@ packages=(
   # libraries (found with find_package / pkg-config)
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpng-dev libcairo2-dev fonts-dejavu-core libsimdjson-dev
-  libpcre2-dev libutf8proc-dev libsentencepiece-dev
+  libpcre2-dev libutf8proc-dev libsentencepiece-dev libeigen3-dev
   # reference implementations the tests compare against
-  python3 python3-numpy python3-gensim python3-torch python3-sentencepiece fasttext
+  python3 python3-numpy python3-gensim python3-torch python3-sentencepiece fasttext python3-sklearn
   # peers of the neighbour-search benchmark (bench/neighbors_bench.py); OpenBLAS so that numpy
   # and FAISS are measured with an optimised BLAS, not the reference one
   python3-faiss libfaiss-dev libopenblas0-pthread

@@ -1,0 +1,245 @@
+// `embscope project [-m MODEL] [--groups FILE | WORD ... | --top N] --method pca --png F`:
+// maps of meaning. Points (grouped words, words, or the most frequent rows) -> PCA ->
+// coordinates with explained variance and trustworthiness -> a scatter plot (PNG/SVG) and
+// exports (TSV, .npy, TensorBoard Embedding Projector files).
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <numeric>
+#include <random>
+
+#include "analysis/embedding_quality.h"
+#include "analysis/pca.h"
+#include "cli/common.h"
+#include "core/atomic_file.h"
+#include "formats/npy.h"
+#include "formats/projector.h"
+#include "render/scatter_plot.h"
+#include "trace/projection.h"
+#include "trace/token_filters.h"
+
+namespace embscope::cli {
+namespace {
+
+constexpr size_t kQualityMaxPoints = 3000;  // exact trustworthiness is O(n^2 D): sample above
+
+struct ProjectFlags {
+  ModelFlags model;
+  std::vector<std::string> words;
+  std::string groups;
+  size_t top = 0;
+  std::string method = "pca";
+  size_t dims = 2;
+  std::string pool = "mean";
+  std::string png, svg, tsv, npy, projector;
+  size_t quality_k = 10;
+  uint64_t seed = 1;
+};
+
+Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r) {
+  std::string out = "label\tgroup";
+  for (size_t c = 0; c < r.n_components; ++c) out += fmt::format("\tpc{}", c + 1);
+  out += "\n";
+  for (size_t i = 0; i < p.labels.size(); ++i) {
+    out += projector_label(p.labels[i]) + "\t" + projector_label(p.categories[p.category[i]]);
+    for (size_t c = 0; c < r.n_components; ++c) out += fmt::format("\t{:.9g}", r.projection[i * r.n_components + c]);
+    out += "\n";
+  }
+  return write_file_atomic(path, out);
+}
+
+int run_project(const Globals& g, const ProjectFlags& f) {
+  if (f.method != "pca") {
+    return report(g, make_error(ErrorKind::Unsupported, "--method",
+                                fmt::format("'{}' is not implemented yet (issue 6: t-SNE and UMAP come next); use --method pca",
+                                            f.method)));
+  }
+  auto spec = model_spec(f.model.model);
+  if (!spec) return report(g, spec.error());
+  auto opened = open_model_and_tokenizer(f.model);
+  if (!opened) return report(g, opened.error());
+  const Pipeline& p = *opened;
+  ProjectionPoints pts;
+  std::string source;
+  if (f.top > 0) {
+    // The most frequent searchable rows (by embscope.counts when recorded, else by id).
+    size_t left_out = 0;
+    const std::vector<uint8_t> allowed = searchable_rows(*p.model, false, left_out);
+    TokenFilterOptions none;
+    none.restrict = f.top;
+    auto filter = TokenFilter::create(*p.model, p.tokenizer.get(), none);
+    std::vector<uint8_t> mask = allowed;
+    if (filter) filter->apply(mask);
+    std::vector<uint32_t> rows;
+    std::vector<std::string> labels;
+    for (size_t r = 0; r < mask.size() && rows.size() < f.top; ++r) {
+      if (!mask[r]) continue;
+      rows.push_back(static_cast<uint32_t>(r));
+      labels.push_back(row_display(p, static_cast<uint32_t>(r)));
+    }
+    pts = points_from_rows(*p.model, rows, labels);
+    source = fmt::format("{} most frequent rows", rows.size());
+  } else {
+    std::vector<WordGroup> groups;
+    if (!f.words.empty()) {
+      groups.push_back({"", f.words, 0});
+      source = fmt::format("{} words", f.words.size());
+    } else {
+      const std::string file = f.groups.empty() ? default_groups_file() : f.groups;
+      if (file.empty()) {
+        return report(g, make_error(ErrorKind::InvalidArgument, "project",
+                                    "give words, --groups FILE or --top N (the bundled data/groups/classic.txt was not found)"));
+      }
+      auto read = read_word_groups(file);
+      if (!read) return report(g, read.error());
+      groups = std::move(*read);
+      source = fmt::format("{} groups from {}", groups.size(), std::filesystem::path(file).filename().string());
+    }
+    pts = points_from_groups(*p.model, p.tokenizer.get(), groups, pool_of(f.pool));
+  }
+  const size_t n = pts.labels.size(), d = pts.n_dims;
+  if (!pts.unknown.empty() && !g.json) {
+    std::string list;
+    for (const auto& u : pts.unknown) list += (list.empty() ? "" : ", ") + u;
+    fmt::print(stderr, "note: {} words not in the vocabulary, left out: {}\n", pts.unknown.size(), list);
+  }
+  const MatrixView x{pts.vectors.data(), n, d};
+  auto r = pca(x, f.dims);
+  if (!r) return report(g, r.error());
+
+  // Quality: trustworthiness and k-NN preservation (on a sample for large maps).
+  std::optional<MapQuality> quality;
+  size_t quality_n = n;
+  if (2 * f.quality_k < n) {
+    std::vector<size_t> idx(n);
+    std::iota(idx.begin(), idx.end(), 0);
+    if (n > kQualityMaxPoints) {
+      std::mt19937_64 rng(f.seed);
+      std::shuffle(idx.begin(), idx.end(), rng);
+      idx.resize(kQualityMaxPoints);
+      quality_n = kQualityMaxPoints;
+    }
+    std::vector<float> hx;
+    std::vector<double> lx;
+    for (size_t i : idx) {
+      hx.insert(hx.end(), pts.vectors.begin() + static_cast<ptrdiff_t>(i * d), pts.vectors.begin() + static_cast<ptrdiff_t>((i + 1) * d));
+      for (size_t c = 0; c < 2 && c < f.dims; ++c) lx.push_back(r->projection[i * f.dims + c]);
+    }
+    auto q = map_quality({hx.data(), idx.size(), d}, lx, std::min<size_t>(2, f.dims), f.quality_k);
+    if (q) quality = *q;
+  }
+
+  // Figures and exports.
+  ScatterPlot plot;
+  plot.title = fmt::format("PCA of {} ({} points, D = {})", source, n, d);
+  const std::string model_name = *spec == default_model_dir() ? "bundled default model" : *spec;
+  plot.subtitle = fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name, 100 * r->explained_variance_ratio[0],
+                              f.dims > 1 ? 100 * r->explained_variance_ratio[1] : 0.0,
+                              quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "");
+  plot.x_label = "PC1";
+  plot.y_label = "PC2";
+  plot.categories = pts.categories;
+  bool any_pooled = false;
+  for (size_t i = 0; i < n; ++i) {
+    plot.points.push_back({r->projection[i * f.dims], f.dims > 1 ? r->projection[i * f.dims + 1] : 0.0,
+                           f.top > 0 && n > 300 ? "" : pts.labels[i], pts.category[i], pts.pooled[i] != 0});
+    any_pooled = any_pooled || pts.pooled[i];
+  }
+  if (any_pooled) plot.marked_note = "several tokens, pooled";
+  std::vector<std::string> written;
+  for (const std::string& path : {f.png, f.svg}) {
+    if (path.empty()) continue;
+    auto res = write_scatter_plot(path, plot);
+    if (!res) return report(g, res.error());
+    written.push_back(path);
+  }
+  if (!f.tsv.empty()) {
+    if (auto st = write_tsv(f.tsv, pts, *r); !st) return report(g, st.error());
+    written.push_back(f.tsv);
+  }
+  if (!f.npy.empty()) {
+    std::vector<float> coords(r->projection.begin(), r->projection.end());
+    const uint64_t shape[2] = {n, f.dims};
+    if (auto st = write_npy(f.npy, DType::F32, shape, std::as_bytes(std::span(coords))); !st) return report(g, st.error());
+    written.push_back(f.npy);
+  }
+  if (!f.projector.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(f.projector, ec);
+    std::vector<std::string> groups;
+    for (size_t i = 0; i < n; ++i) groups.push_back(pts.categories[pts.category[i]]);
+    const std::string vec = f.projector + "/vectors.tsv", meta = f.projector + "/metadata.tsv";
+    if (auto st = write_projector_tsv(vec, meta, x, {{"word", pts.labels}, {"group", groups}}); !st) return report(g, st.error());
+    const std::string config = "embeddings {\n  tensor_path: \"vectors.tsv\"\n  metadata_path: \"metadata.tsv\"\n}\n";
+    if (auto st = write_file_atomic(f.projector + "/projector_config.pbtxt", config); !st) return report(g, st.error());
+    written.push_back(f.projector);
+  }
+
+  if (g.json) {
+    Json points = Json::array();
+    for (size_t i = 0; i < n; ++i) {
+      Json c = Json::array();
+      for (size_t k = 0; k < f.dims; ++k) c.push_back(r->projection[i * f.dims + k]);
+      points.push_back({{"label", pts.labels[i]}, {"group", pts.categories[pts.category[i]]}, {"coords", std::move(c)},
+                        {"pooled", pts.pooled[i] != 0}, {"untrained", pts.untrained[i] != 0}});
+    }
+    Json out = {{"model", *spec},
+                {"method", "pca"},
+                {"dims", f.dims},
+                {"points", std::move(points)},
+                {"explained_variance", r->explained_variance},
+                {"explained_variance_ratio", r->explained_variance_ratio},
+                {"unknown", pts.unknown},
+                {"written", written}};
+    if (quality)
+      out["quality"] = {{"k", quality->k}, {"trustworthiness", quality->trustworthiness},
+                        {"knn_preservation", quality->knn_preservation}, {"points", quality_n}};
+    print_json(out);
+    return 0;
+  }
+  fmt::print("PCA of {} on {}: {} points of dimension {}\n", source, *spec, n, d);
+  for (size_t c = 0; c < f.dims; ++c)
+    fmt::print("  PC{}: {:.2f} % of the variance\n", c + 1, 100 * r->explained_variance_ratio[c]);
+  if (quality)
+    fmt::print("  trustworthiness (k={}) {:.4f}, k-NN preserved {:.1f} %{}\n", quality->k, quality->trustworthiness,
+               100 * quality->knn_preservation, quality_n < n ? fmt::format(" (on {} sampled points)", quality_n) : "");
+  if (n <= 60) {
+    for (size_t i = 0; i < n; ++i) {
+      std::string c;
+      for (size_t k = 0; k < f.dims; ++k) c += fmt::format(" {:+9.4f}", r->projection[i * f.dims + k]);
+      fmt::print("  {:<14} {:<14}{}{}\n", pts.labels[i], pts.categories[pts.category[i]], c, pts.pooled[i] ? "  (pooled)" : "");
+    }
+  }
+  for (const auto& w : written) fmt::print("wrote {}\n", w);
+  return 0;
+}
+
+}  // namespace
+
+void add_project_command(CLI::App& app, Globals& g) {
+  auto f = std::make_shared<ProjectFlags>();
+  auto* cmd = app.add_subcommand("project", "maps of meaning: PCA of words or rows, drawn as a scatter plot");
+  cmd->footer(
+      "Examples:\n"
+      "  embscope project --png map.png                    the five classic groups (data/groups/classic.txt)\n"
+      "  embscope project --groups my.txt --svg map.svg    'Name: word word ...' a line\n"
+      "  embscope project -m run king queen man woman --tsv coords.tsv\n"
+      "  embscope project --top 5000 --png cloud.png --projector proj/");
+  add_model_flags(*cmd, f->model);
+  cmd->add_option("words", f->words, "words to place (instead of --groups)");
+  cmd->add_option("--groups", f->groups, "groups file: 'Name: word word ...' a line");
+  cmd->add_option("--top", f->top, "the N most frequent rows (or the first N) instead of words");
+  cmd->add_option("--method", f->method, "pca (t-SNE and UMAP: not yet)")->check(CLI::IsMember({"pca", "tsne", "umap"}));
+  cmd->add_option("--dims", f->dims, "2 or 3 components")->check(CLI::Range(2, 3))->default_val(2);
+  add_pool_flag(*cmd, f->pool);
+  cmd->add_option("--png", f->png, "scatter plot as PNG");
+  cmd->add_option("--svg", f->svg, "scatter plot as SVG");
+  cmd->add_option("--tsv", f->tsv, "coordinates: label, group, pc1, pc2[, pc3]");
+  cmd->add_option("--npy", f->npy, "coordinates as an (n, dims) f32 .npy");
+  cmd->add_option("--projector", f->projector, "directory for TensorBoard Embedding Projector files");
+  cmd->add_option("--quality-k", f->quality_k, "neighbours for trustworthiness")->default_val(10);
+  cmd->add_option("--seed", f->seed, "seed of the sample used for quality on large maps")->default_val(1);
+  cmd->callback([&g, f] { g.exit_code = run_project(g, *f); });
+}
+
+}  // namespace embscope::cli

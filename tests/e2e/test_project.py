@@ -1,0 +1,167 @@
+"""`embscope project` against scikit-learn 1.2 (Debian python3-sklearn) on the same vectors:
+PCA explained-variance ratios within 1e-5 and coordinates equal up to each component's sign
+(both the covariance path, n >= D, and the Gram path, n < D), trustworthiness equal to
+sklearn.manifold.trustworthiness; planted groups separate on the map; the scatter plot
+decoded (PNG size and group colours, SVG labels and finite coordinates); exports (TSV, .npy,
+Embedding Projector files); bad input. Run by ctest (label e2e); EMBSCOPE_BIN names the CLI."""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_train import png_size_and_colours  # noqa: E402
+
+BIN = os.environ["EMBSCOPE_BIN"]
+# Okabe-Ito's first colours, categorical_color(0..2) in render/colormap.cc.
+GROUP_COLOURS = [(0x00, 0x72, 0xB2), (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)]
+
+
+def run(*args):
+    env = {k: v for k, v in os.environ.items() if k != "EMBSCOPE_MODEL"}
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write_vectors(path, words, vectors):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{len(words)} {vectors.shape[1]}\n")
+        for w, v in zip(words, vectors):
+            f.write(w + " " + " ".join(repr(float(x)) for x in v) + "\n")
+
+
+class ProjectTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def planted(self, n_per, dim, seed=0):
+        rng = np.random.default_rng(seed)
+        centres = rng.normal(0, 3, (3, dim)).astype(np.float32)
+        words, vecs, groups = [], [], {}
+        for g, name in enumerate(("alpha", "beta", "gamma")):
+            for i in range(n_per):
+                w = f"{name}{i}"
+                words.append(w)
+                vecs.append(centres[g] + rng.normal(0, 1, dim).astype(np.float32))
+                groups.setdefault(name, []).append(w)
+        vecs = np.array(vecs, dtype=np.float32)
+        model = os.path.join(self.d, f"vec{n_per}x{dim}.txt")
+        write_vectors(model, words, vecs)
+        gfile = os.path.join(self.d, "groups.txt")
+        with open(gfile, "w") as f:
+            f.write("# planted\n" + "".join(f"{k}: {' '.join(v)}\n" for k, v in groups.items()))
+        return model, gfile, words, vecs
+
+    def check_against_sklearn(self, n_per, dim, dims):
+        from sklearn.decomposition import PCA
+        from sklearn.manifold import trustworthiness
+        model, gfile, words, vecs = self.planted(n_per, dim)
+        p = run("--json", "project", "-m", model, "--groups", gfile, "--dims", str(dims))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        ref = PCA(n_components=dims, svd_solver="full").fit(vecs.astype(np.float64))
+        np.testing.assert_allclose(j["explained_variance_ratio"], ref.explained_variance_ratio_, atol=1e-5)
+        np.testing.assert_allclose(j["explained_variance"], ref.explained_variance_, rtol=1e-6)
+        ours = np.array([pt["coords"] for pt in j["points"]])
+        theirs = ref.transform(vecs.astype(np.float64))
+        for c in range(dims):
+            sign = np.sign(np.dot(ours[:, c], theirs[:, c]))
+            np.testing.assert_allclose(ours[:, c] * sign, theirs[:, c], atol=1e-5 * np.abs(theirs).max())
+        t = trustworthiness(vecs.astype(np.float64), ours[:, :2], n_neighbors=10)
+        self.assertAlmostEqual(j["quality"]["trustworthiness"], t, delta=1e-9)
+        self.assertEqual([pt["group"] for pt in j["points"]], ["alpha"] * n_per + ["beta"] * n_per + ["gamma"] * n_per)
+        return j, ours
+
+    def test_pca_covariance_path_matches_sklearn(self):
+        j, ours = self.check_against_sklearn(100, 16, 3)  # n = 300 >= D = 16
+        # Planted groups separate: each point's nearest group centre on the map is its own.
+        labels = np.repeat(np.arange(3), 100)
+        centres = np.array([ours[labels == g, :2].mean(axis=0) for g in range(3)])
+        nearest = np.argmin(((ours[:, None, :2] - centres[None]) ** 2).sum(-1), axis=1)
+        self.assertGreater((nearest == labels).mean(), 0.97)
+
+    def test_pca_gram_path_matches_sklearn(self):
+        self.check_against_sklearn(10, 100, 2)  # n = 30 < D = 100
+
+    def test_plots_and_exports(self):
+        model, gfile, words, vecs = self.planted(12, 8)
+        png, svg, tsv, npy, proj = (os.path.join(self.d, x) for x in ("m.png", "m.svg", "m.tsv", "m.npy", "proj"))
+        p = run("--json", "project", "-m", model, "--groups", gfile, "--png", png, "--svg", svg, "--tsv", tsv,
+                "--npy", npy, "--projector", proj)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        w, h, colours = png_size_and_colours(png)
+        self.assertGreater(w, 900)
+        self.assertGreater(h, 900)
+        for c in GROUP_COLOURS:  # each group's colour is drawn
+            self.assertTrue(any(max(abs(a - b) for a, b in zip(c, x)) <= 8 for x in colours), c)
+        text = read(svg)
+        for word in words:
+            self.assertIn(f">{word}<", text)
+        for name in ("alpha", "beta", "gamma"):
+            self.assertIn(f">{name}<", text)
+        self.assertNotIn("nan", text.lower())
+        coords = [float(v) for v in re.findall(r'c[xy]="([^"]+)"', text)]
+        self.assertTrue(all(np.isfinite(coords)))
+        rows = [l.split("\t") for l in read(tsv).splitlines()]
+        self.assertEqual(rows[0], ["label", "group", "pc1", "pc2"])
+        self.assertEqual(len(rows), 37)
+        np.testing.assert_allclose(np.load(npy), np.array([pt["coords"] for pt in j["points"]]), rtol=1e-6, atol=1e-6)
+        meta = read(os.path.join(proj, "metadata.tsv")).splitlines()
+        self.assertEqual(meta[0], "word\tgroup")
+        self.assertEqual(meta[1], "alpha0\talpha")
+        self.assertEqual(len(read(os.path.join(proj, "vectors.tsv")).splitlines()), 36)
+        self.assertIn("vectors.tsv", read(os.path.join(proj, "projector_config.pbtxt")))
+
+    def test_default_model_classic_groups(self):
+        """The five classic groups on the bundled model: every word found (pooled where GPT-2
+        splits it), and the groups separate (trustworthiness high)."""
+        p = run("--json", "project")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["unknown"], [])
+        self.assertEqual(len(j["points"]), 60)
+        self.assertGreater(j["quality"]["trustworthiness"], 0.85)
+
+    def test_bad_input(self):
+        model, gfile, words, vecs = self.planted(5, 4)
+        bad = os.path.join(self.d, "bad.txt")
+        with open(bad, "w") as f:
+            f.write("alpha: alpha0 alpha1\nno colon here\n")
+        p = run("project", "-m", model, "--groups", bad)
+        self.assertEqual(p.returncode, 6, p.stderr)
+        self.assertIn("bad.txt:0x15", p.stderr)
+        self.assertIn("line 2", p.stderr)
+        unknown = os.path.join(self.d, "unknown.txt")
+        with open(unknown, "w") as f:
+            f.write("alpha: alpha0 alpha1 alpha2 zebra\nbeta: beta0 beta1 beta2 yak\n")
+        p = run("--json", "project", "-m", model, "--groups", unknown)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["unknown"], ["alpha: zebra", "beta: yak"])
+        p = run("project", "-m", model, "alpha0")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("at least 2 points", p.stderr)
+        p = run("project", "-m", model, "--method", "tsne")
+        self.assertEqual(p.returncode, 10, p.stderr)
+        same = os.path.join(self.d, "same.txt")
+        write_vectors(same, ["a", "b", "c"], np.ones((3, 4), dtype=np.float32))
+        p = run("--json", "project", "-m", same, "a", "b", "c", "--svg", os.path.join(self.d, "same.svg"))
+        self.assertEqual(p.returncode, 0, p.stderr)  # constant vectors: zero variance, still a plot
+        self.assertEqual(json.loads(p.stdout)["explained_variance_ratio"], [0.0, 0.0])
+
+
+if __name__ == "__main__":
+    unittest.main()
