@@ -8,8 +8,11 @@
 #include <numeric>
 #include <random>
 
+#include <unistd.h>
+
 #include "analysis/embedding_quality.h"
 #include "analysis/pca.h"
+#include "analysis/tsne.h"
 #include "cli/common.h"
 #include "core/atomic_file.h"
 #include "formats/npy.h"
@@ -34,11 +37,13 @@ struct ProjectFlags {
   std::string png, svg, tsv, npy, projector;
   size_t quality_k = 10;
   uint64_t seed = 1;
+  double perplexity = 30;
+  size_t iterations = 1000;
 };
 
-Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r) {
+Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r, const std::string& axis) {
   std::string out = "label\tgroup";
-  for (size_t c = 0; c < r.n_components; ++c) out += fmt::format("\tpc{}", c + 1);
+  for (size_t c = 0; c < r.n_components; ++c) out += fmt::format("\t{}{}", axis, c + 1);
   out += "\n";
   for (size_t i = 0; i < p.labels.size(); ++i) {
     out += projector_label(p.labels[i]) + "\t" + projector_label(p.categories[p.category[i]]);
@@ -49,10 +54,9 @@ Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaRe
 }
 
 int run_project(const Globals& g, const ProjectFlags& f) {
-  if (f.method != "pca") {
+  if (f.method == "umap") {
     return report(g, make_error(ErrorKind::Unsupported, "--method",
-                                fmt::format("'{}' is not implemented yet (issue 6: t-SNE and UMAP come next); use --method pca",
-                                            f.method)));
+                                "'umap' is not implemented yet (issue 6); use --method pca or tsne"));
   }
   auto spec = model_spec(f.model.model);
   if (!spec) return report(g, spec.error());
@@ -104,8 +108,26 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     fmt::print(stderr, "note: {} words not in the vocabulary, left out: {}\n", pts.unknown.size(), list);
   }
   const MatrixView x{pts.vectors.data(), n, d};
-  auto r = pca(x, f.dims);
+  auto r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))));
   if (!r) return report(g, r.error());
+  std::optional<TsneResult> ts;
+  if (f.method == "tsne") {
+    TsneOptions o;
+    o.perplexity = f.perplexity;
+    o.dims = f.dims;
+    o.iterations = f.iterations;
+    o.seed = f.seed;
+    if (!g.json && isatty(2))
+      o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };
+    auto t = tsne(x, o);
+    if (isatty(2) && !g.json) fmt::print(stderr, "\n");
+    if (!t) return report(g, t.error());
+    ts = std::move(*t);
+    r->projection = ts->y;  // the coordinates drawn and exported
+    r->n_components = f.dims;
+  }
+  const std::string method_name = f.method == "tsne" ? "t-SNE" : "PCA";
+  const std::string axis = f.method == "tsne" ? "t-SNE " : "PC";
 
   // Quality: trustworthiness and k-NN preservation (on a sample for large maps).
   std::optional<MapQuality> quality;
@@ -131,13 +153,17 @@ int run_project(const Globals& g, const ProjectFlags& f) {
 
   // Figures and exports.
   ScatterPlot plot;
-  plot.title = fmt::format("PCA of {} ({} points, D = {})", source, n, d);
+  plot.title = fmt::format("{} of {} ({} points, D = {})", method_name, source, n, d);
   const std::string model_name = *spec == default_model_dir() ? "bundled default model" : *spec;
-  plot.subtitle = fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name, 100 * r->explained_variance_ratio[0],
-                              f.dims > 1 ? 100 * r->explained_variance_ratio[1] : 0.0,
-                              quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "");
-  plot.x_label = "PC1";
-  plot.y_label = "PC2";
+  plot.subtitle =
+      ts ? fmt::format("{}; perplexity {}, {} iterations, KL divergence {:.3f}{}", model_name, f.perplexity, ts->iterations,
+                       ts->kl_divergence,
+                       quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "")
+         : fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name, 100 * r->explained_variance_ratio[0],
+                       r->explained_variance_ratio.size() > 1 ? 100 * r->explained_variance_ratio[1] : 0.0,
+                       quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "");
+  plot.x_label = axis + "1";
+  plot.y_label = axis + "2";
   plot.categories = pts.categories;
   bool any_pooled = false;
   for (size_t i = 0; i < n; ++i) {
@@ -154,7 +180,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     written.push_back(path);
   }
   if (!f.tsv.empty()) {
-    if (auto st = write_tsv(f.tsv, pts, *r); !st) return report(g, st.error());
+    if (auto st = write_tsv(f.tsv, pts, *r, ts ? "tsne" : "pc"); !st) return report(g, st.error());
     written.push_back(f.tsv);
   }
   if (!f.npy.empty()) {
@@ -184,22 +210,25 @@ int run_project(const Globals& g, const ProjectFlags& f) {
                         {"pooled", pts.pooled[i] != 0}, {"untrained", pts.untrained[i] != 0}});
     }
     Json out = {{"model", *spec},
-                {"method", "pca"},
+                {"method", f.method},
                 {"dims", f.dims},
                 {"points", std::move(points)},
                 {"explained_variance", r->explained_variance},
                 {"explained_variance_ratio", r->explained_variance_ratio},
                 {"unknown", pts.unknown},
                 {"written", written}};
+    if (ts) out["tsne"] = {{"kl_divergence", ts->kl_divergence}, {"iterations", ts->iterations}, {"perplexity", f.perplexity}};
     if (quality)
       out["quality"] = {{"k", quality->k}, {"trustworthiness", quality->trustworthiness},
                         {"knn_preservation", quality->knn_preservation}, {"points", quality_n}};
     print_json(out);
     return 0;
   }
-  fmt::print("PCA of {} on {}: {} points of dimension {}\n", source, *spec, n, d);
-  for (size_t c = 0; c < f.dims; ++c)
-    fmt::print("  PC{}: {:.2f} % of the variance\n", c + 1, 100 * r->explained_variance_ratio[c]);
+  fmt::print("{} of {} on {}: {} points of dimension {}\n", method_name, source, *spec, n, d);
+  if (ts) fmt::print("  KL divergence {:.4f} after {} iterations (perplexity {})\n", ts->kl_divergence, ts->iterations, f.perplexity);
+  else
+    for (size_t c = 0; c < f.dims; ++c)
+      fmt::print("  PC{}: {:.2f} % of the variance\n", c + 1, 100 * r->explained_variance_ratio[c]);
   if (quality)
     fmt::print("  trustworthiness (k={}) {:.4f}, k-NN preserved {:.1f} %{}\n", quality->k, quality->trustworthiness,
                100 * quality->knn_preservation, quality_n < n ? fmt::format(" (on {} sampled points)", quality_n) : "");
@@ -229,7 +258,11 @@ void add_project_command(CLI::App& app, Globals& g) {
   cmd->add_option("words", f->words, "words to place (instead of --groups)");
   cmd->add_option("--groups", f->groups, "groups file: 'Name: word word ...' a line");
   cmd->add_option("--top", f->top, "the N most frequent rows (or the first N) instead of words");
-  cmd->add_option("--method", f->method, "pca (t-SNE and UMAP: not yet)")->check(CLI::IsMember({"pca", "tsne", "umap"}));
+  cmd->add_option("--method", f->method, "pca (default) or tsne (UMAP: not yet)")
+      ->check(CLI::IsMember({"pca", "tsne", "umap"}))
+      ->default_val("pca");
+  cmd->add_option("--perplexity", f->perplexity, "t-SNE perplexity")->default_val(30)->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--iterations", f->iterations, "t-SNE iterations")->default_val(1000)->check(CLI::Range(1, 100000));
   cmd->add_option("--dims", f->dims, "2 or 3 components")->check(CLI::Range(2, 3))->default_val(2);
   add_pool_flag(*cmd, f->pool);
   cmd->add_option("--png", f->png, "scatter plot as PNG");

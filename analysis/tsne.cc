@@ -1,0 +1,186 @@
+// t-SNE: sparse input affinities, exact gradient, scikit-learn's optimiser schedule.
+#include "analysis/tsne.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "analysis/neighbor_index.h"
+#include "analysis/pca.h"
+
+namespace embscope {
+namespace {
+
+struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..start[i+1])
+  std::vector<size_t> start;
+  std::vector<uint32_t> cols;
+  std::vector<double> vals;
+};
+
+// Row-wise conditional probabilities by binary search on beta (sklearn _binary_search_perplexity).
+void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexity, std::vector<double>& p) {
+  const size_t n = sqdist.size() / k;
+  const double desired = std::log(perplexity);
+  p.assign(n * k, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    double beta = 1, beta_min = -INFINITY, beta_max = INFINITY;
+    const double* d = sqdist.data() + i * k;
+    double* pi = p.data() + i * k;
+    for (int step = 0; step < 100; ++step) {
+      double sum = 0;
+      for (size_t j = 0; j < k; ++j) sum += pi[j] = std::exp(-d[j] * beta);
+      if (sum == 0) sum = 1e-8;
+      double sum_dp = 0;
+      for (size_t j = 0; j < k; ++j) {
+        pi[j] /= sum;
+        sum_dp += d[j] * pi[j];
+      }
+      const double diff = std::log(sum) + beta * sum_dp - desired;
+      if (std::abs(diff) <= 1e-5) break;
+      if (diff > 0) {
+        beta_min = beta;
+        beta = beta_max == INFINITY ? beta * 2 : (beta + beta_max) / 2;
+      } else {
+        beta_max = beta;
+        beta = beta_min == -INFINITY ? beta / 2 : (beta + beta_min) / 2;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
+  const size_t n = x.n_rows, d = x.n_cols, dims = o.dims;
+  if (n < 2) return make_error(ErrorKind::InvalidArgument, "tsne", "t-SNE needs at least 2 points");
+  if (!(o.perplexity > 0) || o.perplexity >= static_cast<double>(n)) {
+    return make_error(ErrorKind::InvalidArgument, "--perplexity",
+                      fmt::format("perplexity {} needs more points than that: {} points allow a perplexity below {}",
+                                  o.perplexity, n, n));
+  }
+  for (size_t i = 0; i < n * d; ++i)
+    if (!std::isfinite(x.data[i]))
+      return make_error(ErrorKind::NonFinite, "tsne", fmt::format("point {} has a non-finite value", i / d));
+
+  // Input affinities from the k nearest neighbours (squared euclidean).
+  const size_t k = std::min(n - 1, static_cast<size_t>(3 * o.perplexity + 1));
+  const NeighborIndex index(RowTable::of(x), Metric::Euclidean);
+  std::vector<std::vector<uint32_t>> self(n);
+  for (size_t i = 0; i < n; ++i) self[i] = {static_cast<uint32_t>(i)};
+  const auto nn = index.search(x, k, SearchFilter{nullptr, self});
+  std::vector<double> sqdist(n * k);
+  std::vector<uint32_t> nbr(n * k);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < k; ++j) {
+      const auto& e = j < nn[i].size() ? nn[i][j] : nn[i].back();
+      nbr[i * k + j] = e.row;
+      sqdist[i * k + j] = e.score * e.score;
+    }
+  }
+  std::vector<double> cond;
+  conditional_p(sqdist, k, o.perplexity, cond);
+  // P = (P + P^T) / sum, as a symmetric sparse matrix.
+  std::vector<std::vector<std::pair<uint32_t, double>>> rows(n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < k; ++j) {
+      rows[i].emplace_back(nbr[i * k + j], cond[i * k + j]);
+      rows[nbr[i * k + j]].emplace_back(static_cast<uint32_t>(i), cond[i * k + j]);
+    }
+  SparseP P;
+  P.start.push_back(0);
+  double total = 0;
+  for (auto& r : rows) {
+    std::sort(r.begin(), r.end());
+    for (size_t a = 0; a < r.size();) {
+      size_t b = a;
+      double v = 0;
+      while (b < r.size() && r[b].first == r[a].first) v += r[b++].second;
+      P.cols.push_back(r[a].first);
+      P.vals.push_back(v);
+      total += v;
+      a = b;
+    }
+    P.start.push_back(P.cols.size());
+  }
+  for (double& v : P.vals) v /= std::max(total, std::numeric_limits<double>::min());
+
+  // PCA initialisation, scaled so the first coordinate has std 1e-4.
+  TsneResult r;
+  {
+    EMB_TRY_ASSIGN(auto init, pca(x, std::min(dims, std::min(n, d))));
+    r.y.assign(n * dims, 0.0);
+    double mean = 0, var = 0;
+    for (size_t i = 0; i < n; ++i) mean += init.projection[i * init.n_components];
+    mean /= static_cast<double>(n);
+    for (size_t i = 0; i < n; ++i) var += std::pow(init.projection[i * init.n_components] - mean, 2);
+    const double sd = std::sqrt(var / static_cast<double>(n));
+    for (size_t i = 0; i < n; ++i)
+      for (size_t c = 0; c < init.n_components; ++c)
+        r.y[i * dims + c] = sd > 0 ? init.projection[i * init.n_components + c] / sd * 1e-4 : 0.0;
+  }
+  const double lr = o.learning_rate > 0 ? o.learning_rate
+                                        : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
+  std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n);
+  auto gradient = [&](double exaggeration, bool want_kl) {
+    std::fill(grad.begin(), grad.end(), 0.0);
+    // Repulsion: sum_j q_ij^2 / Z (y_i - y_j), Z = sum_{i != j} q_ij (exact).
+    double z = 0;
+    std::vector<double> rep(n * dims, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      const double* yi = r.y.data() + i * dims;
+      for (size_t j = i + 1; j < n; ++j) {
+        const double* yj = r.y.data() + j * dims;
+        double s = 0;
+        for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
+        const double q = 1.0 / (1.0 + s);
+        z += 2 * q;
+        for (size_t c = 0; c < dims; ++c) {
+          const double f = q * q * (yi[c] - yj[c]);
+          rep[i * dims + c] += f;
+          rep[j * dims + c] -= f;
+        }
+      }
+    }
+    double kl = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const double* yi = r.y.data() + i * dims;
+      for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
+        const double* yj = r.y.data() + P.cols[e] * dims;
+        double s = 0;
+        for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
+        const double q = 1.0 / (1.0 + s);
+        const double pij = P.vals[e] * exaggeration;
+        for (size_t c = 0; c < dims; ++c) grad[i * dims + c] += pij * q * (yi[c] - yj[c]);
+        if (want_kl && P.vals[e] > 0) kl += P.vals[e] * std::log(std::max(P.vals[e], 1e-300) / std::max(q / z, 1e-300));
+      }
+      for (size_t c = 0; c < dims; ++c) grad[i * dims + c] = 4.0 * (grad[i * dims + c] - rep[i * dims + c] / z);
+    }
+    return kl;
+  };
+  for (size_t it = 0; it < o.iterations; ++it) {
+    const bool early = it < o.exaggeration_iterations;
+    if (it == o.exaggeration_iterations) {  // scikit-learn starts the second stage afresh
+      std::fill(update.begin(), update.end(), 0.0);
+      std::fill(gains.begin(), gains.end(), 1.0);
+    }
+    const double momentum = early ? 0.5 : 0.8;
+    const bool check = (it + 1) % 50 == 0 || it + 1 == o.iterations;
+    const double kl = gradient(early ? o.early_exaggeration : 1.0, check && !early);
+    for (size_t a = 0; a < n * dims; ++a) {
+      if (update[a] * grad[a] < 0) gains[a] += 0.2;
+      else gains[a] *= 0.8;
+      gains[a] = std::max(gains[a], 0.01);
+      update[a] = momentum * update[a] - lr * gains[a] * grad[a];
+      r.y[a] += update[a];
+    }
+    if (check && !early && o.progress) o.progress(it + 1, kl);
+    r.iterations = it + 1;
+  }
+  // Final KL divergence with the final positions.
+  r.kl_divergence = gradient(1.0, true);
+  return r;
+}
+
+}  // namespace embscope

@@ -1,0 +1,43 @@
+// t-SNE (van der Maaten & Hinton 2008; the sparse-P formulation of van der Maaten 2014) with
+// scikit-learn 1.2's TSNE choices so results are comparable: input affinities from the
+// 3 x perplexity + 1 nearest neighbours (squared euclidean distances, exact, through
+// analysis/neighbor_index.h) with a per-point binary search on the Gaussian precision to the
+// target perplexity (tolerance 1e-5, 100 steps), symmetrised and normalised; PCA
+// initialisation scaled to std 1e-4; learning rate max(n / 12 / 4, 50); early exaggeration
+// 12 for 250 iterations with momentum 0.5, then momentum 0.8; delta-bar-delta gains (+0.2 /
+// x0.8, min 0.01). The repulsive forces are computed exactly (O(n^2) per iteration, no
+// Barnes-Hut error): meant for up to ~10,000 points. Sees only row-major float matrices.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "core/error.h"
+#include "core/matrix_view.h"
+
+namespace embscope {
+
+struct TsneOptions {
+  double perplexity = 30;
+  size_t dims = 2;
+  size_t iterations = 1000;
+  double early_exaggeration = 12;
+  size_t exaggeration_iterations = 250;
+  double learning_rate = 0;  // 0 = auto: max(n / early_exaggeration / 4, 50)
+  uint64_t seed = 1;         // for the jitter that breaks ties of identical points
+  // Called every 50 iterations with (iteration, KL divergence); may be empty.
+  std::function<void(size_t, double)> progress;
+};
+
+struct TsneResult {
+  std::vector<double> y;  // (n, dims) row-major
+  double kl_divergence = 0;
+  size_t iterations = 0;
+};
+
+// Errors: InvalidArgument when perplexity >= n (scikit-learn's limit, message says the
+// limit) or n < 2; NonFinite for NaN/Inf values (naming the point).
+Result<TsneResult> tsne(MatrixView x, const TsneOptions& options);
+
+}  // namespace embscope
