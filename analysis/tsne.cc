@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "analysis/neighbor_index.h"
 #include "analysis/pca.h"
+#include "analysis/quadtree.h"
 
 namespace embscope {
 namespace {
@@ -123,23 +125,40 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
   std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n);
+  const bool barnes_hut = dims == 2 && o.theta > 0 && n > o.exact_below;
   auto gradient = [&](double exaggeration, bool want_kl) {
     std::fill(grad.begin(), grad.end(), 0.0);
-    // Repulsion: sum_j q_ij^2 / Z (y_i - y_j), Z = sum_{i != j} q_ij (exact).
+    // Repulsion: sum_j q_ij^2 / Z (y_i - y_j), Z = sum_{i != j} q_ij; exact, or Barnes-Hut.
     double z = 0;
     std::vector<double> rep(n * dims, 0.0);
-    for (size_t i = 0; i < n; ++i) {
-      const double* yi = r.y.data() + i * dims;
-      for (size_t j = i + 1; j < n; ++j) {
-        const double* yj = r.y.data() + j * dims;
-        double s = 0;
-        for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
-        const double q = 1.0 / (1.0 + s);
-        z += 2 * q;
-        for (size_t c = 0; c < dims; ++c) {
-          const double f = q * q * (yi[c] - yj[c]);
-          rep[i * dims + c] += f;
-          rep[j * dims + c] -= f;
+    if (barnes_hut) {
+      const QuadTree tree(r.y);
+      // Points split across threads; Z summed afterwards in point order, so the result does
+      // not depend on the thread count.
+      const size_t t = std::max<size_t>(1, std::min<size_t>(o.threads, n / 256 + 1));
+      std::vector<double> zi(n);
+      auto work = [&](size_t w) {
+        for (size_t i = w * n / t; i < (w + 1) * n / t; ++i) zi[i] = tree.repulsion(i, o.theta, &rep[i * 2]);
+      };
+      std::vector<std::thread> pool;
+      for (size_t w = 1; w < t; ++w) pool.emplace_back(work, w);
+      work(0);
+      for (auto& th : pool) th.join();
+      for (double v : zi) z += v;
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        const double* yi = r.y.data() + i * dims;
+        for (size_t j = i + 1; j < n; ++j) {
+          const double* yj = r.y.data() + j * dims;
+          double s = 0;
+          for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
+          const double q = 1.0 / (1.0 + s);
+          z += 2 * q;
+          for (size_t c = 0; c < dims; ++c) {
+            const double f = q * q * (yi[c] - yj[c]);
+            rep[i * dims + c] += f;
+            rep[j * dims + c] -= f;
+          }
         }
       }
     }

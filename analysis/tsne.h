@@ -5,8 +5,9 @@
 // target perplexity (tolerance 1e-5, 100 steps), symmetrised and normalised; PCA
 // initialisation scaled to std 1e-4; learning rate max(n / 12 / 4, 50); early exaggeration
 // 12 for 250 iterations with momentum 0.5, then momentum 0.8; delta-bar-delta gains (+0.2 /
-// x0.8, min 0.01). The repulsive forces are computed exactly (O(n^2) per iteration, no
-// Barnes-Hut error): meant for up to ~10,000 points. Sees only row-major float matrices.
+// x0.8, min 0.01). Repulsive forces: exact (O(n^2) per iteration) up to `exact_below`
+// points, then Barnes-Hut over a quadtree with scikit-learn's angle 0.5 (2-D maps; 3-D maps
+// stay exact). Sees only row-major float matrices.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,10 @@ struct TsneOptions {
   double early_exaggeration = 12;
   size_t exaggeration_iterations = 250;
   double learning_rate = 0;  // 0 = auto: max(n / early_exaggeration / 4, 50)
-  uint64_t seed = 1;         // for the jitter that breaks ties of identical points
+  uint64_t seed = 1;         // reserved: the schedule is deterministic (PCA initialisation)
+  double theta = 0.5;        // Barnes-Hut angle; 0 = always exact
+  size_t exact_below = 2000; // exact repulsion up to this many points
+  size_t threads = 1;        // threads for the Barnes-Hut forces (results do not depend on it)
   // Called every 50 iterations with (iteration, KL divergence); may be empty.
   std::function<void(size_t, double)> progress;
 };

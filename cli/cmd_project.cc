@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ struct ProjectFlags {
   uint64_t seed = 1;
   double perplexity = 30;
   size_t iterations = 1000;
+  size_t threads = 0;  // 0 = every core
 };
 
 Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r, const std::string& axis) {
@@ -117,6 +119,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     o.dims = f.dims;
     o.iterations = f.iterations;
     o.seed = f.seed;
+    o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     if (!g.json && isatty(2))
       o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };
     auto t = tsne(x, o);
@@ -262,6 +265,7 @@ void add_project_command(CLI::App& app, Globals& g) {
       ->check(CLI::IsMember({"pca", "tsne", "umap"}))
       ->default_val("pca");
   cmd->add_option("--perplexity", f->perplexity, "t-SNE perplexity")->default_val(30)->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--threads", f->threads, "t-SNE threads (default: every core)")->check(CLI::Range(1, 256));
   cmd->add_option("--iterations", f->iterations, "t-SNE iterations")->default_val(1000)->check(CLI::Range(1, 100000));
   cmd->add_option("--dims", f->dims, "2 or 3 components")->check(CLI::Range(2, 3))->default_val(2);
   add_pool_flag(*cmd, f->pool);

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""t-SNE wall time and quality, side by side in one run: `embscope project --method tsne` (1 and
+2 threads) against scikit-learn's TSNE (Debian python3-sklearn 1.2, Barnes-Hut, OMP_NUM_THREADS
+1 and 2), same settings (perplexity 30, PCA init, learning rate auto, 1000 iterations), on
+synthetic points of dimension 768 in 20 planted clusters. Quality on the same 3,000-point
+sample for both: trustworthiness (k=10); and each tool's final KL divergence.
+
+Usage: /usr/bin/python3 bench/projection_bench.py [--sizes 2000,10000] [--build build/release]"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "reference"))
+from bench_common import machine  # noqa: E402
+import safetensors_spec  # noqa: E402
+
+SKLEARN = r"""
+import json, sys, time
+import numpy as np
+from sklearn.manifold import TSNE
+x = np.load(sys.argv[1])
+t = time.perf_counter()
+m = TSNE(n_components=2, perplexity=30, init="pca", learning_rate="auto", random_state=0)
+y = m.fit_transform(x.astype(np.float64))
+print(json.dumps({"seconds": time.perf_counter() - t, "kl": float(m.kl_divergence_), "y": y.tolist()}))
+"""
+
+
+def points(n, d=768, clusters=20, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 1, (clusters, d)).astype(np.float32)
+    labels = rng.integers(0, clusters, n)
+    return (centres[labels] + rng.normal(0, 0.6, (n, d)).astype(np.float32)), labels
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="2000,10000")
+    ap.add_argument("--build", default=os.path.join(HERE, "..", "build", "release"))
+    args = ap.parse_args()
+    exe = os.path.join(args.build, "embscope")
+    from sklearn.manifold import trustworthiness
+    print(f"machine: {machine()}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            x, _ = points(n)
+            model = os.path.join(tmp, f"m{n}")
+            os.makedirs(model)
+            safetensors_spec.write(os.path.join(model, "model.safetensors"),
+                                   {"embed_tokens.weight": ("F32", x.shape, x.tobytes())})
+            with open(os.path.join(model, "vocab.txt"), "w") as f:
+                f.write("".join(f"p{i}\n" for i in range(n)))
+            npy = os.path.join(tmp, f"x{n}.npy")
+            np.save(npy, x)
+            sample = np.random.default_rng(1).choice(n, min(n, 3000), replace=False)
+            for threads in (1, 2):
+                start = time.perf_counter()
+                p = subprocess.run([exe, "--json", "project", "-m", model, "--top", str(n), "--method", "tsne",
+                                    "--threads", str(threads)], capture_output=True, text=True)
+                ours_s = time.perf_counter() - start
+                if p.returncode != 0:
+                    sys.exit(p.stderr)
+                j = json.loads(p.stdout)
+                ours_y = np.array([pt["coords"] for pt in j["points"]])
+                env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+                q = subprocess.run(["/usr/bin/python3", "-c", SKLEARN, npy], capture_output=True, text=True, env=env)
+                if q.returncode != 0:
+                    sys.exit(q.stderr)
+                ref = json.loads(q.stdout)
+                ref_y = np.array(ref["y"])
+                t_ours = trustworthiness(x[sample], ours_y[sample], n_neighbors=10)
+                t_ref = trustworthiness(x[sample], ref_y[sample], n_neighbors=10)
+                rows.append((n, threads, ours_s, j["tsne"]["kl_divergence"], t_ours, ref["seconds"], ref["kl"], t_ref))
+    print(f"\n{'points':>7} {'threads':>7} {'embscope s':>11} {'sklearn s':>10} {'ratio':>6} "
+          f"{'KL embscope':>12} {'KL sklearn':>11} {'trust embscope':>15} {'trust sklearn':>14}")
+    for n, t, s, kl, tr, rs, rkl, rtr in rows:
+        print(f"{n:>7} {t:>7} {s:>11.2f} {rs:>10.2f} {rs / s:>5.1f}x {kl:>12.4f} {rkl:>11.4f} {tr:>15.4f} {rtr:>14.4f}")
+    print("embscope time is the whole command (load, kNN, affinities, optimisation, output); sklearn's the fit alone")
+
+
+if __name__ == "__main__":
+    main()
