@@ -28,7 +28,7 @@ struct TsneOptions {
   double learning_rate = 0;  // 0 = auto: max(n / early_exaggeration / 4, 50)
   uint64_t seed = 1;         // reserved: the schedule is deterministic (PCA initialisation)
   double theta = 0.5;        // Barnes-Hut angle; 0 = always exact
-  size_t exact_below = 2000; // exact repulsion up to this many points
+  size_t exact_below = 500;  // exact repulsion up to this many points
   size_t threads = 1;        // threads for the Barnes-Hut forces (results do not depend on it)
   // Called every 50 iterations with (iteration, KL divergence); may be empty.
   std::function<void(size_t, double)> progress;

@@ -25,7 +25,7 @@
 namespace embscope::cli {
 namespace {
 
-constexpr size_t kQualityMaxPoints = 3000;  // exact trustworthiness is O(n^2 D): sample above
+constexpr size_t kQualityMaxPoints = 1000;  // exact trustworthiness is O(n^2 D): sample above
 
 struct ProjectFlags {
   ModelFlags model;
