@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "analysis/neighbor_index.h"
@@ -111,7 +112,12 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   // PCA initialisation, scaled so the first coordinate has std 1e-4.
   TsneResult r;
   {
-    EMB_TRY_ASSIGN(auto init, pca(x, std::min(dims, std::min(n, d))));
+    const size_t components = std::min(dims, std::min(n, d));
+    std::optional<PcaResult> computed;
+    if (!o.pca_init || o.pca_init->n_components != components || o.pca_init->projection.size() != n * components) {
+      EMB_TRY_ASSIGN(computed, pca(x, components));
+    }
+    const PcaResult& init = computed ? *computed : *o.pca_init;
     r.y.assign(n * dims, 0.0);
     double mean = 0, var = 0;
     for (size_t i = 0; i < n; ++i) mean += init.projection[i * init.n_components];

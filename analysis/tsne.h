@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "analysis/pca.h"
 #include "core/matrix_view.h"
 
 namespace embscope {
@@ -30,6 +31,8 @@ struct TsneOptions {
   double theta = 0.5;        // Barnes-Hut angle; 0 = always exact
   size_t exact_below = 500;  // exact repulsion up to this many points
   size_t threads = 1;        // threads for the Barnes-Hut forces (results do not depend on it)
+  // The PCA of x with min(dims, n, D) components when the caller already has it (else computed).
+  const PcaResult* pca_init = nullptr;
   // Called every 50 iterations with (iteration, KL divergence); may be empty.
   std::function<void(size_t, double)> progress;
 };

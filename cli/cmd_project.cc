@@ -119,6 +119,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     o.dims = f.dims;
     o.iterations = f.iterations;
     o.seed = f.seed;
+    o.pca_init = &*r;  // the same PCA t-SNE starts from: computed once
     o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     if (!g.json && isatty(2))
       o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <optional>
 
 #include "analysis/correlation.h"
@@ -16,14 +15,6 @@
 
 namespace embscope {
 namespace {
-
-std::vector<int64_t> corpus_counts(const Model& model, size_t n_rows) {
-  const TensorRef* t = model.tensors().find("embscope.counts");
-  if (!t || t->dtype != DType::I64 || t->shape.size() != 1 || t->shape[0] != n_rows) return {};
-  std::vector<int64_t> counts(n_rows);
-  std::memcpy(counts.data(), t->bytes.data(), n_rows * sizeof(int64_t));
-  return counts;
-}
 
 std::string fold(const std::string& w, const EvalOptions& o) { return o.case_insensitive ? to_upper(w) : w; }
 
@@ -51,7 +42,7 @@ EvalVocabulary evaluation_vocabulary(const Model& model, const EvalOptions& opti
       if (!piece || vocab->is_special(r) || table.trained(r) == std::optional<bool>(false)) continue;
       if (auto w = whole_word_of_piece(*vocab, *piece)) keys.emplace_back(static_cast<uint32_t>(r), std::move(*w));
     }
-    const auto counts = corpus_counts(model, n);
+    const auto counts = corpus_counts(model);
     if (!counts.empty())
       std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return counts[a.first] > counts[b.first]; });
     out.rule = fmt::format("word-start pieces made of letters ({} vocabulary), trained rows, by {}", vocab->model_type(),

@@ -94,14 +94,25 @@ std::optional<RowText> row_text(const Model& model, const Tokenizer* tokenizer, 
   return t;
 }
 
+std::vector<int64_t> corpus_counts(const Model& model) {
+  const size_t n = model.token_table().n_rows();
+  const TensorRef* t = model.tensors().find("embscope.counts");
+  if (!t || t->dtype != DType::I64 || t->shape.size() != 1 || t->shape[0] != n) return {};
+  std::vector<int64_t> counts(n);
+  std::memcpy(counts.data(), t->bytes.data(), n * sizeof(int64_t));
+  return counts;
+}
+
 Result<TokenFilter> TokenFilter::create(const Model& model, const Tokenizer* tokenizer, const TokenFilterOptions& o) {
   TokenFilter f;
   f.options_ = o;
   const size_t n = model.token_table().n_rows();
-  f.texts_.resize(n);
-  f.folded_.resize(n);
   f.static_mask_.assign(n, 1);
-  for (size_t r = 0; r < n; ++r) {
+  // The rows' texts (a tokenizer call and an upper-casing per row) only when a filter reads them.
+  const bool needs_text = o.complete_only || o.words_only || o.min_length || !o.script.empty() || o.skip_forms;
+  f.texts_.resize(needs_text ? n : 0);
+  f.folded_.resize(needs_text ? n : 0);
+  for (size_t r = 0; r < f.texts_.size(); ++r) {
     f.texts_[r] = row_text(model, tokenizer, static_cast<uint32_t>(r));
     if (f.texts_[r]) f.folded_[r] = to_upper(f.texts_[r]->text);
     const auto& t = f.texts_[r];
@@ -118,10 +129,7 @@ Result<TokenFilter> TokenFilter::create(const Model& model, const Tokenizer* tok
   if (o.restrict && o.restrict < n) {
     std::vector<uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
-    const TensorRef* counts = model.tensors().find("embscope.counts");
-    if (counts && counts->dtype == DType::I64 && counts->shape.size() == 1 && counts->shape[0] == n) {
-      std::vector<int64_t> c(n);
-      std::memcpy(c.data(), counts->bytes.data(), n * sizeof(int64_t));
+    if (const auto c = corpus_counts(model); !c.empty()) {
       std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return c[a] > c[b]; });
     } else if (model.vocabulary() && is_subword_vocabulary(*model.vocabulary())) {
       return make_error(ErrorKind::InvalidArgument, "--restrict",

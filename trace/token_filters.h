@@ -49,6 +49,10 @@ std::optional<std::string> whole_word_of_piece(const Vocabulary& vocab, const st
 // BPE, Unigram and WordPiece vocabularies are subword vocabularies; the others word-level.
 bool is_subword_vocabulary(const Vocabulary& vocab);
 
+// Corpus frequency of each row from the embscope.counts tensor (written by `embscope train`);
+// empty when the file has none.
+std::vector<int64_t> corpus_counts(const Model& model);
+
 class TokenFilter {
  public:
   // Errors: InvalidArgument for an unknown script name, or --restrict without frequencies.
@@ -67,7 +71,7 @@ class TokenFilter {
 
  private:
   TokenFilterOptions options_;
-  std::vector<std::optional<RowText>> texts_;   // per row
+  std::vector<std::optional<RowText>> texts_;   // per row; empty when no filter reads texts
   std::vector<std::string> folded_;            // per row: upper-cased text
   std::vector<uint8_t> static_mask_;           // per row: passes the query-independent filters
 };
