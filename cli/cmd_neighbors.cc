@@ -11,6 +11,7 @@
 
 #include "analysis/neighbor_index.h"
 #include "cli/common.h"
+#include "core/lines.h"
 #include "core/mapped_file.h"
 #include "core/utf8.h"
 #include "trace/terms.h"
@@ -70,14 +71,10 @@ Result<std::vector<std::string>> read_queries(const std::string& path) {
   const std::string_view text(reinterpret_cast<const char*>(file.bytes().data()), file.bytes().size());
   if (auto bad = find_invalid_utf8(text)) return make_error_at(ErrorKind::InvalidUtf8, path, *bad, "invalid UTF-8 in the queries");
   std::vector<std::string> out;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string line(text.substr(pos, nl - pos));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (LineReader lines(text); lines.next();) {
+    const std::string_view line = lines.line();
     const bool comment = !line.empty() && line[0] == '#' && !(line.size() > 1 && std::isdigit(static_cast<unsigned char>(line[1])));
-    if (!line.empty() && !comment) out.push_back(std::move(line));
-    pos = nl + 1;
+    if (!line.empty() && !comment) out.emplace_back(line);
   }
   if (out.empty()) return make_error(ErrorKind::InvalidArgument, path, "no queries (one word, #id or [vector] a line)");
   return out;

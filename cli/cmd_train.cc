@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "core/lines.h"
 #include "cli/common.h"
 #include "core/atomic_file.h"
 #include "formats/word2vec.h"
@@ -48,25 +49,20 @@ Result<std::pair<TrainVocab, TrainCorpus>> tokenize_corpus(const Tokenizer& tok,
   EMB_TRY(check_corpus_utf8(text, where));
   TrainCorpus raw;
   const EncodeOptions eo{false, SpecialTokens::Text};
-  size_t begin = 0;
-  while (begin < text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(begin, end - begin);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (LineReader lines(text); lines.next();) {
+    const std::string_view line = lines.line();
     if (!line.empty()) {
       auto enc = tok.encode(line, eo);
       if (!enc) {
         Error e = enc.error();
         e.path = where;
-        if (e.offset) *e.offset += begin;
+        if (e.offset) *e.offset += lines.offset();
         return e;
       }
       for (const auto& t : *enc) raw.ids.push_back(t.id);
       if (raw.sentence_ends.empty() ? !raw.ids.empty() : raw.sentence_ends.back() != raw.ids.size())
         raw.sentence_ends.push_back(raw.ids.size());
     }
-    begin = end + 1;
   }
   std::vector<std::string> pieces(tok.vocab_size());
   for (uint32_t id = 0; id < pieces.size(); ++id)

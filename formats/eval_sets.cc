@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "core/lines.h"
 #include "core/mapped_file.h"
 #include "core/utf8.h"
 
@@ -62,18 +63,15 @@ Result<std::string> read_all(const std::string& path) {
 Result<AnalogySet> parse_analogy_set(std::string_view text, const std::string& path) {
   EMB_TRY(check_utf8(text, path));
   AnalogySet set;
-  uint64_t line_no = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    const size_t nl = text.find('\n', pos);
-    const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-    const std::string_view line = text.substr(pos, end - pos);
-    ++line_no;
+  for (LineReader lines(text); lines.next();) {
+    const std::string_view line = lines.line();
+    const uint64_t line_no = lines.number();
     if (line.substr(0, 2) == ": ") {
       std::string_view name = line;
       while (!name.empty() && (name.front() == ':' || name.front() == ' ')) name.remove_prefix(1);
       set.sections.push_back({std::string(strip(name)), {}});
     } else if (set.sections.empty()) {
-      return make_error_at(ErrorKind::Format, path, pos,
+      return make_error_at(ErrorKind::Format, path, lines.offset(),
                            fmt::format("line {}: a question before any ': section' header line", line_no));
     } else if (const auto f = split_whitespace(line); f.size() == 4) {
       set.sections.back().questions.push_back(
@@ -81,7 +79,6 @@ Result<AnalogySet> parse_analogy_set(std::string_view text, const std::string& p
     } else {
       set.skipped_lines.push_back(line_no);
     }
-    pos = end;
   }
   return set;
 }

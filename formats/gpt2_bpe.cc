@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/lines.h"
 #include "core/utf8.h"
 #include "formats/vocab_files.h"
 
@@ -21,15 +22,9 @@ Result<TokenizerSpec> parse_gpt2_bpe(std::string_view vocab_json, const std::str
   t.model.type = ModelSpec::Type::BPE;
   t.model.pieces = std::move(v.pieces);
   t.model.present = std::move(v.present);
-  size_t pos = 0, line_no = 0;
-  while (pos < merges_txt.size()) {
-    size_t end = merges_txt.find('\n', pos);
-    if (end == std::string_view::npos) end = merges_txt.size();
-    std::string_view line = merges_txt.substr(pos, end - pos);
-    const uint64_t at = pos;
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (LineReader lines(merges_txt); lines.next();) {
+    const std::string_view line = lines.line();
+    const uint64_t at = lines.offset(), line_no = lines.number();
     if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
     const size_t sp = line.find(' ');
     if (sp == std::string_view::npos || line.find(' ', sp + 1) != std::string_view::npos) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "core/lines.h"
 #include "core/utf8.h"
 
 namespace embscope {
@@ -87,15 +88,10 @@ Result<TiktokenSpec> parse_tiktoken(std::string_view text, const std::string& pa
   for (const auto& [t, id] : facts->special) s.special.emplace_back(std::string(t), id);
   std::vector<uint8_t> have;
   std::unordered_set<std::string> seen;
-  size_t pos = 0;
   std::string bytes;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    const uint64_t at = pos;
-    pos = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (LineReader lines(text); lines.next();) {
+    const std::string_view line = lines.line();
+    const uint64_t at = lines.offset();
     if (line.empty()) continue;
     const size_t sp = line.find(' ');
     uint64_t rank = 0;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lines.h"
 #include "core/mapped_file.h"
 #include "core/utf8.h"
 
@@ -11,15 +12,9 @@ namespace embscope {
 Result<std::vector<WordGroup>> parse_word_groups(std::string_view text, const std::string& path) {
   if (auto bad = find_invalid_utf8(text)) return make_error_at(ErrorKind::InvalidUtf8, path, *bad, "invalid UTF-8 in the groups file");
   std::vector<WordGroup> groups;
-  uint64_t line_no = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    const size_t at = pos;
-    pos = nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (LineReader lines(text); lines.next();) {
+    const std::string_view line = lines.line();
+    const uint64_t at = lines.offset(), line_no = lines.number();
     const size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos || line[first] == '#') continue;
     const size_t colon = line.find(':');
