@@ -1,10 +1,10 @@
-// Exact cosine neighbours: one pass over the table keeping a bounded min-heap of size k.
+// Cosine of two vectors, and one cosine search through the neighbour index.
 #include "analysis/neighbors.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/top_k.h"
+#include "analysis/neighbor_index.h"
 
 namespace embscope {
 
@@ -21,20 +21,8 @@ std::optional<double> cosine(std::span<const float> a, std::span<const float> b)
 
 std::vector<Neighbor> nearest_by_cosine(MatrixView table, std::span<const float> query, size_t k,
                                         const std::vector<uint8_t>* allowed) {
-  double qn = 0;
-  for (float v : query) qn += static_cast<double>(v) * v;
-  if (qn == 0) return {};
-  qn = std::sqrt(qn);
-  return top_k_rows(table.n_rows, k, allowed, [&](size_t r) -> std::optional<double> {
-    const auto row = table.row(r);
-    double dot = 0, rn = 0;
-    for (size_t j = 0; j < row.size(); ++j) {
-      dot += static_cast<double>(row[j]) * query[j];
-      rn += static_cast<double>(row[j]) * row[j];
-    }
-    if (rn == 0) return std::nullopt;
-    return dot / (std::sqrt(rn) * qn);
-  });
+  const NeighborIndex index(RowTable::of(table), Metric::Cosine);
+  return index.search(MatrixView{query.data(), 1, query.size()}, k, SearchFilter{allowed, {}})[0];
 }
 
 }  // namespace embscope

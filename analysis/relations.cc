@@ -58,24 +58,31 @@ std::vector<DimensionShare> explain_cosine(std::span<const float> a, std::span<c
   return terms;
 }
 
+std::vector<double> cosadd_direction(const std::vector<std::span<const float>>& positive,
+                                     const std::vector<std::span<const float>>& negative) {
+  const size_t d = positive.empty() ? (negative.empty() ? 0 : negative[0].size()) : positive[0].size();
+  std::vector<double> mean(d, 0.0);
+  for (const auto& p : positive) {
+    const auto u = unit(p);
+    for (size_t j = 0; j < d; ++j) mean[j] += u[j];
+  }
+  for (const auto& q : negative) {
+    const auto u = unit(q);
+    for (size_t j = 0; j < d; ++j) mean[j] -= u[j];
+  }
+  const double mn = norm_of(mean);
+  if (mn == 0) return {};
+  for (double& x : mean) x /= mn;
+  return mean;
+}
+
 std::vector<Neighbor> analogy(MatrixView table, const std::vector<std::span<const float>>& positive,
                               const std::vector<std::span<const float>>& negative, AnalogyMethod method, size_t k,
                               const std::vector<uint8_t>* allowed) {
   const size_t d = table.n_cols;
   if (method == AnalogyMethod::CosAdd) {
-    std::vector<double> mean(d, 0.0);
-    for (const auto& p : positive) {
-      const auto u = unit(p);
-      for (size_t j = 0; j < d; ++j) mean[j] += u[j];
-    }
-    for (const auto& q : negative) {
-      const auto u = unit(q);
-      for (size_t j = 0; j < d; ++j) mean[j] -= u[j];
-    }
-    double mn = 0;
-    for (double x : mean) mn += x * x;
-    if (mn == 0) return {};
-    mn = std::sqrt(mn);
+    const std::vector<double> mean = cosadd_direction(positive, negative);
+    if (mean.empty()) return {};
     return top_k_rows(table.n_rows, k, allowed, [&](size_t r) -> std::optional<double> {
       const auto row = table.row(r);
       double dot = 0, rn = 0;
@@ -84,7 +91,7 @@ std::vector<Neighbor> analogy(MatrixView table, const std::vector<std::span<cons
         rn += static_cast<double>(row[j]) * row[j];
       }
       if (rn == 0) return std::nullopt;
-      return dot / (std::sqrt(rn) * mn);
+      return dot / std::sqrt(rn);  // mean is a unit vector
     });
   }
   std::vector<std::vector<double>> pos, neg;

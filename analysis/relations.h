@@ -31,6 +31,11 @@ std::vector<DimensionShare> explain_cosine(std::span<const float> a, std::span<c
 
 enum class AnalogyMethod { CosAdd, CosMul };
 
+// The 3CosAdd query: unit(sum unit(p) - sum unit(n)) in double (gensim's most_similar, whose
+// mean has the same direction); empty when the terms cancel to zero.
+std::vector<double> cosadd_direction(const std::vector<std::span<const float>>& positive,
+                                     const std::vector<std::span<const float>>& negative);
+
 // positive / negative: query vectors (e.g. king, woman / man). The k rows that best answer,
 // best first, rows r with !allowed[r] left out (the inputs, by the caller):
 // CosAdd: cosine of each row with unit(mean(unit(p)..., -unit(n)...)) (gensim most_similar);

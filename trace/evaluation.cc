@@ -10,6 +10,7 @@
 #include "analysis/correlation.h"
 #include "analysis/neighbor_index.h"
 #include "analysis/neighbors.h"
+#include "analysis/relations.h"
 #include "trace/token_filters.h"
 #include "text/unicode_words.h"
 
@@ -17,16 +18,6 @@ namespace embscope {
 namespace {
 
 std::string fold(const std::string& w, const EvalOptions& o) { return o.case_insensitive ? to_upper(w) : w; }
-
-std::vector<double> unit(std::span<const float> v) {
-  double s = 0;
-  for (float x : v) s += static_cast<double>(x) * x;
-  const double n = std::sqrt(s);
-  std::vector<double> out(v.size(), 0.0);
-  if (n > 0)
-    for (size_t j = 0; j < v.size(); ++j) out[j] = v[j] / n;
-  return out;
-}
 
 }  // namespace
 
@@ -102,10 +93,9 @@ AnalogyReport evaluate_analogies(MatrixView table, const EvalVocabulary& vocab, 
         if (options.count_oov_as_wrong) ++report.sections[s].incorrect;
         continue;
       }
-      const auto ua = unit(candidates.row(idx[0])), ub = unit(candidates.row(idx[1])), uc = unit(candidates.row(idx[2]));
-      std::vector<double> mean(d);
-      for (size_t j = 0; j < d; ++j) mean[j] = (ub[j] + uc[j] - ua[j]) / 3.0;
-      for (double x : mean) queries.push_back(static_cast<float>(x));
+      std::vector<double> dir = cosadd_direction({candidates.row(idx[1]), candidates.row(idx[2])}, {candidates.row(idx[0])});
+      dir.resize(d, 0.0);  // the three cancel out: a zero query, answered by nothing
+      for (double x : dir) queries.push_back(static_cast<float>(x));
       exclude.push_back({idx[0], idx[1], idx[2]});
       asked.push_back(std::move(a));
     }
