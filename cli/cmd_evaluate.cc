@@ -83,9 +83,8 @@ int run_evaluate(const Globals& g, const EvaluateFlags& f) {
     return report(g, make_error(ErrorKind::InvalidArgument, *spec,
                                 "the vocabulary has no whole-word keys to evaluate (" + vocab.rule + ")"));
   }
-  const auto& t = p.model->token_table();
-  const std::vector<float> table = dense_table(t);  // (V, D) f32
-  const MatrixView view{table.data(), t.n_rows(), t.n_dims()};
+  const std::vector<float> rows = candidate_rows(p.model->token_table(), vocab);  // (n_keys, D) f32
+  const MatrixView view{rows.data(), vocab.rows.size(), p.model->token_table().n_dims()};
 
   Json out = {{"model", *spec},
               {"keys", {{"rule", vocab.rule}, {"total", vocab.n_keys}, {"used", vocab.rows.size()}}},

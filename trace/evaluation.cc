@@ -55,17 +55,16 @@ EvalVocabulary evaluation_vocabulary(const Model& model, const EvalOptions& opti
   return out;
 }
 
-AnalogyReport evaluate_analogies(MatrixView table, const EvalVocabulary& vocab, const AnalogySet& set,
-                                 const EvalOptions& options, size_t keep_misses) {
-  const size_t d = table.n_cols;
-  // The candidates: the restricted rows, compacted in key order.
-  std::vector<float> sub(vocab.rows.size() * d);
-  for (size_t i = 0; i < vocab.rows.size(); ++i) {
-    const auto r = table.row(vocab.rows[i]);
-    std::copy(r.begin(), r.end(), sub.begin() + static_cast<ptrdiff_t>(i * d));
-  }
-  const MatrixView candidates{sub.data(), vocab.rows.size(), d};
+std::vector<float> candidate_rows(const EmbeddingTable& table, const EvalVocabulary& vocab) {
+  const size_t d = table.n_dims();
+  std::vector<float> out(vocab.rows.size() * d);
+  for (size_t i = 0; i < vocab.rows.size(); ++i) table.row(vocab.rows[i], std::span(out.data() + i * d, d));
+  return out;
+}
 
+AnalogyReport evaluate_analogies(MatrixView candidates, const EvalVocabulary& vocab, const AnalogySet& set,
+                                 const EvalOptions& options, size_t keep_misses) {
+  const size_t d = candidates.n_cols;
   // One 3CosAdd query per answerable question: unit(mean(unit(b), unit(c), -unit(a))).
   struct Asked {
     size_t section;
@@ -129,7 +128,7 @@ AnalogyReport evaluate_analogies(MatrixView table, const EvalVocabulary& vocab, 
   return report;
 }
 
-PairReport evaluate_pairs(MatrixView table, const EvalVocabulary& vocab, const WordPairSet& set,
+PairReport evaluate_pairs(MatrixView candidates, const EvalVocabulary& vocab, const WordPairSet& set,
                           const EvalOptions& options) {
   PairReport report;
   report.skipped_lines = set.skipped_lines.size();
@@ -145,7 +144,7 @@ PairReport evaluate_pairs(MatrixView table, const EvalVocabulary& vocab, const W
       continue;
     }
     gold.push_back(p.score);
-    model.push_back(cosine(table.row(vocab.rows[a->second]), table.row(vocab.rows[b->second])).value_or(0.0));
+    model.push_back(cosine(candidates.row(a->second), candidates.row(b->second)).value_or(0.0));
   }
   report.pairs_used = gold.size();
   const size_t denominator = options.count_oov_as_wrong ? gold.size() : gold.size() + report.out_of_vocabulary;

@@ -39,6 +39,10 @@ struct EvalVocabulary {
 };
 EvalVocabulary evaluation_vocabulary(const Model& model, const EvalOptions& options);
 
+// The candidates' rows as f32 (the model's scaling applied), in key order: row i is table row
+// vocab.rows[i]. (n_keys, D) row-major; only these rows are ever read by the evaluation.
+std::vector<float> candidate_rows(const EmbeddingTable& table, const EvalVocabulary& vocab);
+
 struct AnalogyScore {
   std::string section;
   size_t correct = 0, incorrect = 0, out_of_vocabulary = 0;
@@ -54,8 +58,8 @@ struct AnalogyReport {
   size_t questions = 0;
   std::vector<AnalogyMiss> misses;  // the first few wrong answers, in file order
 };
-// table: the model's token table as f32, (V, D).
-AnalogyReport evaluate_analogies(MatrixView table, const EvalVocabulary& vocab, const AnalogySet& set,
+// candidates: candidate_rows(table, vocab) as a (n_keys, D) view.
+AnalogyReport evaluate_analogies(MatrixView candidates, const EvalVocabulary& vocab, const AnalogySet& set,
                                  const EvalOptions& options, size_t keep_misses = 0);
 
 struct PairReport {
@@ -63,7 +67,7 @@ struct PairReport {
   double oov_percent = 0;
   std::optional<double> spearman, pearson;  // nullopt when no pair (or a constant list) remains
 };
-PairReport evaluate_pairs(MatrixView table, const EvalVocabulary& vocab, const WordPairSet& set,
+PairReport evaluate_pairs(MatrixView candidates, const EvalVocabulary& vocab, const WordPairSet& set,
                           const EvalOptions& options);
 
 }  // namespace embscope
