@@ -1,4 +1,5 @@
-// Trustworthiness and k-NN preservation by full distance ranks.
+// Trustworthiness and k-NN preservation: per point, its k nearest on the map and their ranks
+// in the original space.
 #include "analysis/embedding_quality.h"
 
 #include <fmt/format.h>
@@ -10,13 +11,14 @@
 namespace embscope {
 namespace {
 
-// Row i's other points ordered by distance (ties by index), as indices.
-std::vector<uint32_t> order_by_distance(const std::vector<double>& dist_row, size_t self) {
-  std::vector<uint32_t> idx(dist_row.size());
-  std::iota(idx.begin(), idx.end(), 0u);
-  idx.erase(idx.begin() + static_cast<ptrdiff_t>(self));
-  std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) { return dist_row[a] < dist_row[b] || (dist_row[a] == dist_row[b] && a < b); });
-  return idx;
+// Squared euclidean distance in double; four partial sums so the loop is not one long chain.
+double squared_distance(const double* a, const double* b, size_t d) {
+  double s[4] = {0, 0, 0, 0};
+  size_t c = 0;
+  for (; c + 4 <= d; c += 4)
+    for (size_t l = 0; l < 4; ++l) s[l] += (a[c + l] - b[c + l]) * (a[c + l] - b[c + l]);
+  for (; c < d; ++c) s[0] += (a[c] - b[c]) * (a[c] - b[c]);
+  return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 }  // namespace
@@ -29,17 +31,17 @@ Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, siz
     return make_error(ErrorKind::InvalidArgument, "map quality",
                       fmt::format("k = {} neighbours needs more than {} points (k < n / 2)", k, 2 * k));
   }
+  const std::vector<double> x(high.data, high.data + n * d);  // (n, D) in double
   std::vector<double> dh(n), dl(n);
+  std::vector<uint32_t> near(n - 1);
   double penalty = 0, kept = 0;
-  std::vector<uint32_t> rank(n);  // rank of each point in row i's original ordering, 1-based
+  // Order of the other points by distance, ties by index (as a stable sort of the indices).
+  auto before = [](const std::vector<double>& dist, uint32_t a, uint32_t b) {
+    return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
+  };
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < n; ++j) {
-      double s = 0;
-      for (size_t c = 0; c < d; ++c) {
-        const double t = static_cast<double>(high.data[i * d + c]) - high.data[j * d + c];
-        s += t * t;
-      }
-      dh[j] = s;
+      dh[j] = squared_distance(&x[i * d], &x[j * d], d);
       double u = 0;
       for (size_t c = 0; c < low_dims; ++c) {
         const double t = low[i * low_dims + c] - low[j * low_dims + c];
@@ -47,11 +49,18 @@ Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, siz
       }
       dl[j] = u;
     }
-    const auto oh = order_by_distance(dh, i), ol = order_by_distance(dl, i);
-    for (size_t r = 0; r < oh.size(); ++r) rank[oh[r]] = static_cast<uint32_t>(r + 1);
+    // The k nearest on the map...
+    near.clear();
+    for (size_t j = 0; j < n; ++j)
+      if (j != i) near.push_back(static_cast<uint32_t>(j));
+    std::nth_element(near.begin(), near.begin() + static_cast<ptrdiff_t>(k - 1), near.end(),
+                     [&](uint32_t a, uint32_t b) { return before(dl, a, b); });
+    // ... and each one's 1-based rank among the others in the original space.
     for (size_t r = 0; r < k; ++r) {
-      const uint32_t j = ol[r];
-      if (rank[j] > k) penalty += static_cast<double>(rank[j] - k);
+      const uint32_t j = near[r];
+      size_t rank = 1;
+      for (size_t l = 0; l < n; ++l) rank += l != i && before(dh, static_cast<uint32_t>(l), j);
+      if (rank > k) penalty += static_cast<double>(rank - k);
       else kept += 1;
     }
   }

@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "analysis/neighbor_index.h"
+#include "analysis/knn_graph.h"
 #include "analysis/pca.h"
 #include "analysis/quadtree.h"
 
@@ -69,19 +69,10 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
 
   // Input affinities from the k nearest neighbours (squared euclidean).
   const size_t k = std::min(n - 1, static_cast<size_t>(3 * o.perplexity + 1));
-  const NeighborIndex index(RowTable::of(x), Metric::Euclidean);
-  std::vector<std::vector<uint32_t>> self(n);
-  for (size_t i = 0; i < n; ++i) self[i] = {static_cast<uint32_t>(i)};
-  const auto nn = index.search(x, k, SearchFilter{nullptr, self});
+  const KnnGraph nn = exact_knn(x, k, std::max<size_t>(1, o.threads));
+  const std::vector<uint32_t>& nbr = nn.index;
   std::vector<double> sqdist(n * k);
-  std::vector<uint32_t> nbr(n * k);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < k; ++j) {
-      const auto& e = j < nn[i].size() ? nn[i][j] : nn[i].back();
-      nbr[i * k + j] = e.row;
-      sqdist[i * k + j] = e.score * e.score;
-    }
-  }
+  for (size_t a = 0; a < n * k; ++a) sqdist[a] = nn.distance[a] * nn.distance[a];
   std::vector<double> cond;
   conditional_p(sqdist, k, o.perplexity, cond);
   // P = (P + P^T) / sum, as a symmetric sparse matrix.

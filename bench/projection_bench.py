@@ -1,11 +1,18 @@
 #!/usr/bin/python3
-"""t-SNE wall time and quality, side by side in one run: `embscope project --method tsne` (1 and
-2 threads) against scikit-learn's TSNE (Debian python3-sklearn 1.2, Barnes-Hut, OMP_NUM_THREADS
-1 and 2), same settings (perplexity 30, PCA init, learning rate auto, 1000 iterations), on
-synthetic points of dimension 768 in 20 planted clusters. Quality on the same 3,000-point
-sample for both: trustworthiness (k=10); and each tool's final KL divergence.
+"""t-SNE and UMAP wall time and quality, side by side in one run, on synthetic points of
+dimension 768 in 20 planted clusters:
+- `embscope project --method tsne` (1 and 2 threads) against scikit-learn's TSNE (Debian
+  python3-sklearn 1.2, Barnes-Hut, OMP_NUM_THREADS 1 and 2), same settings (perplexity 30, PCA
+  init, learning rate auto, 1000 iterations); each tool's final KL divergence;
+- `embscope project --method umap` (1 thread: reproducible; 2 threads: lock-free layout) against
+  umap-learn 0.5.3 (Debian umap-learn; random_state=0, which makes it single-threaded, and
+  without a seed on NUMBA_NUM_THREADS=2 threads), same settings (15 neighbours, min_dist 0.1,
+  spectral init, default epochs). umap-learn's numba functions are compiled on a small warm-up
+  fit in the same process before the timed fit, so its compile time is not counted.
+Quality on the same 3,000-point sample for all: trustworthiness (k=10).
 
-Usage: /usr/bin/python3 bench/projection_bench.py [--sizes 2000,10000] [--build build/release]"""
+Usage: /usr/bin/python3 bench/projection_bench.py [--sizes 2000,10000] [--methods tsne,umap]
+       [--build build/release]"""
 import argparse
 import json
 import os
@@ -33,6 +40,19 @@ y = m.fit_transform(x.astype(np.float64))
 print(json.dumps({"seconds": time.perf_counter() - t, "kl": float(m.kl_divergence_), "y": y.tolist()}))
 """
 
+UMAP_LEARN = r"""
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+import numpy as np
+from umap import UMAP
+x = np.load(sys.argv[1])
+seed = 0 if sys.argv[2] == "1" else None
+UMAP(random_state=seed).fit_transform(np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32))  # compile
+t = time.perf_counter()
+y = UMAP(n_neighbors=15, min_dist=0.1, random_state=seed).fit_transform(x)
+print(json.dumps({"seconds": time.perf_counter() - t, "y": y.tolist()}))
+"""
+
 
 def points(n, d=768, clusters=20, seed=0):
     rng = np.random.default_rng(seed)
@@ -44,6 +64,7 @@ def points(n, d=768, clusters=20, seed=0):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="2000,10000")
+    ap.add_argument("--methods", default="tsne,umap")
     ap.add_argument("--build", default=os.path.join(HERE, "..", "build", "release"))
     args = ap.parse_args()
     exe = os.path.join(args.build, "embscope")
@@ -62,30 +83,38 @@ def main():
             npy = os.path.join(tmp, f"x{n}.npy")
             np.save(npy, x)
             sample = np.random.default_rng(1).choice(n, min(n, 3000), replace=False)
-            for threads in (1, 2):
-                start = time.perf_counter()
-                p = subprocess.run([exe, "--json", "project", "-m", model, "--top", str(n), "--method", "tsne",
-                                    "--threads", str(threads)], capture_output=True, text=True)
-                ours_s = time.perf_counter() - start
-                if p.returncode != 0:
-                    sys.exit(p.stderr)
-                j = json.loads(p.stdout)
-                ours_y = np.array([pt["coords"] for pt in j["points"]])
-                env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
-                q = subprocess.run(["/usr/bin/python3", "-c", SKLEARN, npy], capture_output=True, text=True, env=env)
-                if q.returncode != 0:
-                    sys.exit(q.stderr)
-                ref = json.loads(q.stdout)
-                ref_y = np.array(ref["y"])
-                t_ours = trustworthiness(x[sample], ours_y[sample], n_neighbors=10)
-                t_ref = trustworthiness(x[sample], ref_y[sample], n_neighbors=10)
-                rows.append((n, threads, ours_s, j["tsne"]["kl_divergence"], t_ours, ref["seconds"], ref["kl"], t_ref))
-    print(f"\n{'points':>7} {'threads':>7} {'embscope s':>11} {'sklearn s':>10} {'ratio':>6} "
-          f"{'KL embscope':>12} {'KL sklearn':>11} {'trust embscope':>15} {'trust sklearn':>14}")
-    for n, t, s, kl, tr, rs, rkl, rtr in rows:
-        print(f"{n:>7} {t:>7} {s:>11.2f} {rs:>10.2f} {rs / s:>5.1f}x {kl:>12.4f} {rkl:>11.4f} {tr:>15.4f} {rtr:>14.4f}")
-    print("embscope time is the whole command (load, kNN, affinities, optimisation, output); sklearn's the fit alone")
-
+            for method in args.methods.split(","):
+                for threads in (1, 2):
+                    start = time.perf_counter()
+                    p = subprocess.run([exe, "--json", "project", "-m", model, "--top", str(n), "--method", method,
+                                        "--threads", str(threads)], capture_output=True, text=True)
+                    ours_s = time.perf_counter() - start
+                    if p.returncode != 0:
+                        sys.exit(p.stderr)
+                    j = json.loads(p.stdout)
+                    ours_y = np.array([pt["coords"] for pt in j["points"]])
+                    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+                               NUMBA_NUM_THREADS=str(threads))
+                    script, peer_args = (SKLEARN, [npy]) if method == "tsne" else (UMAP_LEARN, [npy, str(threads)])
+                    q = subprocess.run(["/usr/bin/python3", "-c", script, *peer_args], capture_output=True, text=True,
+                                       env=env)
+                    if q.returncode != 0:
+                        sys.exit(q.stderr)
+                    ref = json.loads(q.stdout)
+                    ref_y = np.array(ref["y"])
+                    t_ours = trustworthiness(x[sample], ours_y[sample], n_neighbors=10)
+                    t_ref = trustworthiness(x[sample], ref_y[sample], n_neighbors=10)
+                    kl = j["tsne"]["kl_divergence"] if method == "tsne" else float("nan")
+                    rows.append((method, n, threads, ours_s, kl, t_ours, ref["seconds"], ref.get("kl", float("nan")),
+                                 t_ref))
+                    print(rows[-1], file=sys.stderr, flush=True)
+    print(f"\n{'method':>6} {'points':>7} {'threads':>7} {'embscope s':>11} {'peer s':>10} {'ratio':>6} "
+          f"{'KL embscope':>12} {'KL peer':>11} {'trust embscope':>15} {'trust peer':>14}")
+    for m, n, t, s, kl, tr, rs, rkl, rtr in rows:
+        kls = (f"{kl:>12.4f} {rkl:>11.4f}" if m == "tsne" else f"{'-':>12} {'-':>11}")
+        print(f"{m:>6} {n:>7} {t:>7} {s:>11.2f} {rs:>10.2f} {rs / s:>5.1f}x {kls} {tr:>15.4f} {rtr:>14.4f}")
+    print("peers: scikit-learn TSNE (tsne), umap-learn (umap); embscope time is the whole command (load, kNN, "
+          "affinities, optimisation, output), the peers' the fit alone")
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,6 @@
 // `embscope project [-m MODEL] [--groups FILE | WORD ... | --top N] --method pca --png F`:
-// maps of meaning. Points (grouped words, words, or the most frequent rows) -> PCA ->
-// coordinates with explained variance and trustworthiness -> a scatter plot (PNG/SVG) and
+// maps of meaning. Points (grouped words, words, or the most frequent rows) -> PCA, t-SNE or
+// UMAP -> coordinates with explained variance and trustworthiness -> a scatter plot (PNG/SVG) and
 // exports (TSV, .npy, TensorBoard Embedding Projector files).
 #include <fmt/format.h>
 
@@ -14,6 +14,7 @@
 #include "analysis/embedding_quality.h"
 #include "analysis/pca.h"
 #include "analysis/tsne.h"
+#include "analysis/umap.h"
 #include "cli/common.h"
 #include "core/atomic_file.h"
 #include "formats/npy.h"
@@ -41,6 +42,9 @@ struct ProjectFlags {
   double perplexity = 30;
   size_t iterations = 1000;
   size_t threads = 0;  // 0 = every core
+  size_t neighbors = 15;
+  double min_dist = 0.1;
+  size_t epochs = 0;  // 0 = umap-learn's default
 };
 
 Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r, const std::string& axis) {
@@ -56,10 +60,6 @@ Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaRe
 }
 
 int run_project(const Globals& g, const ProjectFlags& f) {
-  if (f.method == "umap") {
-    return report(g, make_error(ErrorKind::Unsupported, "--method",
-                                "'umap' is not implemented yet (issue 6); use --method pca or tsne"));
-  }
   auto spec = model_spec(f.model.model);
   if (!spec) return report(g, spec.error());
   auto opened = open_model_and_tokenizer(f.model);
@@ -110,9 +110,14 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     fmt::print(stderr, "note: {} words not in the vocabulary, left out: {}\n", pts.unknown.size(), list);
   }
   const MatrixView x{pts.vectors.data(), n, d};
-  auto r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))));
+  // PCA is the map (pca) or t-SNE's initialisation (tsne); UMAP starts from its own graph.
+  Result<PcaResult> r = PcaResult{};
+  if (f.method != "umap") r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))));
   if (!r) return report(g, r.error());
   std::optional<TsneResult> ts;
+  std::optional<UmapResult> um;
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const bool progress = !g.json && isatty(2);
   if (f.method == "tsne") {
     TsneOptions o;
     o.perplexity = f.perplexity;
@@ -120,18 +125,33 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     o.iterations = f.iterations;
     o.seed = f.seed;
     o.pca_init = &*r;  // the same PCA t-SNE starts from: computed once
-    o.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
-    if (!g.json && isatty(2))
-      o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };
+    o.threads = f.threads ? f.threads : cores;
+    if (progress) o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };
     auto t = tsne(x, o);
-    if (isatty(2) && !g.json) fmt::print(stderr, "\n");
+    if (progress) fmt::print(stderr, "\n");
     if (!t) return report(g, t.error());
     ts = std::move(*t);
     r->projection = ts->y;  // the coordinates drawn and exported
     r->n_components = f.dims;
+  } else if (f.method == "umap") {
+    UmapOptions o;
+    o.n_neighbors = f.neighbors;
+    o.min_dist = f.min_dist;
+    o.dims = f.dims;
+    o.epochs = f.epochs;
+    o.seed = f.seed;
+    o.knn_threads = f.threads ? f.threads : cores;
+    o.layout_threads = f.threads ? f.threads : 1;  // the map depends on the count: 1 unless asked
+    if (progress) o.progress = [](size_t epoch) { fmt::print(stderr, "\rUMAP epoch {:>5}", epoch); };
+    auto u = umap(x, o);
+    if (progress) fmt::print(stderr, "\n");
+    if (!u) return report(g, u.error());
+    um = std::move(*u);
+    r->projection = um->y;
+    r->n_components = f.dims;
   }
-  const std::string method_name = f.method == "tsne" ? "t-SNE" : "PCA";
-  const std::string axis = f.method == "tsne" ? "t-SNE " : "PC";
+  const std::string method_name = ts ? "t-SNE" : um ? "UMAP" : "PCA";
+  const std::string axis = ts ? "t-SNE " : um ? "UMAP " : "PC";
 
   // Quality: trustworthiness and k-NN preservation (on a sample for large maps).
   std::optional<MapQuality> quality;
@@ -159,13 +179,16 @@ int run_project(const Globals& g, const ProjectFlags& f) {
   ScatterPlot plot;
   plot.title = fmt::format("{} of {} ({} points, D = {})", method_name, source, n, d);
   const std::string model_name = *spec == default_model_dir() ? "bundled default model" : *spec;
+  const std::string quality_text =
+      quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "";
   plot.subtitle =
-      ts ? fmt::format("{}; perplexity {}, {} iterations, KL divergence {:.3f}{}", model_name, f.perplexity, ts->iterations,
-                       ts->kl_divergence,
-                       quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "")
-         : fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name, 100 * r->explained_variance_ratio[0],
-                       r->explained_variance_ratio.size() > 1 ? 100 * r->explained_variance_ratio[1] : 0.0,
-                       quality ? fmt::format("; trustworthiness (k={}) {:.3f}", quality->k, quality->trustworthiness) : "");
+      um ? fmt::format("{}; {} neighbours, min_dist {}, {} epochs{}", model_name, um->n_neighbors, f.min_dist, um->epochs,
+                       quality_text)
+      : ts ? fmt::format("{}; perplexity {}, {} iterations, KL divergence {:.3f}{}", model_name, f.perplexity,
+                         ts->iterations, ts->kl_divergence, quality_text)
+           : fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name,
+                         100 * r->explained_variance_ratio[0],
+                         r->explained_variance_ratio.size() > 1 ? 100 * r->explained_variance_ratio[1] : 0.0, quality_text);
   plot.x_label = axis + "1";
   plot.y_label = axis + "2";
   plot.categories = pts.categories;
@@ -184,7 +207,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     written.push_back(path);
   }
   if (!f.tsv.empty()) {
-    if (auto st = write_tsv(f.tsv, pts, *r, ts ? "tsne" : "pc"); !st) return report(g, st.error());
+    if (auto st = write_tsv(f.tsv, pts, *r, ts ? "tsne" : um ? "umap" : "pc"); !st) return report(g, st.error());
     written.push_back(f.tsv);
   }
   if (!f.npy.empty()) {
@@ -221,6 +244,10 @@ int run_project(const Globals& g, const ProjectFlags& f) {
                 {"explained_variance_ratio", r->explained_variance_ratio},
                 {"unknown", pts.unknown},
                 {"written", written}};
+    if (um)
+      out["umap"] = {{"n_neighbors", um->n_neighbors}, {"min_dist", f.min_dist}, {"epochs", um->epochs},
+                     {"a", um->a}, {"b", um->b}, {"edges", um->n_edges},
+                     {"graph_components", um->n_graph_components}, {"seed", f.seed}};
     if (ts) out["tsne"] = {{"kl_divergence", ts->kl_divergence}, {"iterations", ts->iterations}, {"perplexity", f.perplexity}};
     if (quality)
       out["quality"] = {{"k", quality->k}, {"trustworthiness", quality->trustworthiness},
@@ -230,6 +257,9 @@ int run_project(const Globals& g, const ProjectFlags& f) {
   }
   fmt::print("{} of {} on {}: {} points of dimension {}\n", method_name, source, *spec, n, d);
   if (ts) fmt::print("  KL divergence {:.4f} after {} iterations (perplexity {})\n", ts->kl_divergence, ts->iterations, f.perplexity);
+  else if (um)
+    fmt::print("  {} neighbours, min_dist {}, {} epochs, {} graph edges{}\n", um->n_neighbors, f.min_dist, um->epochs,
+               um->n_edges, um->n_graph_components > 1 ? fmt::format(", {} disconnected parts", um->n_graph_components) : "");
   else
     for (size_t c = 0; c < f.dims; ++c)
       fmt::print("  PC{}: {:.2f} % of the variance\n", c + 1, 100 * r->explained_variance_ratio[c]);
@@ -251,7 +281,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
 
 void add_project_command(CLI::App& app, Globals& g) {
   auto f = std::make_shared<ProjectFlags>();
-  auto* cmd = app.add_subcommand("project", "maps of meaning: PCA of words or rows, drawn as a scatter plot");
+  auto* cmd = app.add_subcommand("project", "maps of meaning: PCA, t-SNE or UMAP of words or rows, drawn as a scatter plot");
   cmd->footer(
       "Examples:\n"
       "  embscope project --png map.png                    the five classic groups (data/groups/classic.txt)\n"
@@ -262,11 +292,20 @@ void add_project_command(CLI::App& app, Globals& g) {
   cmd->add_option("words", f->words, "words to place (instead of --groups)");
   cmd->add_option("--groups", f->groups, "groups file: 'Name: word word ...' a line");
   cmd->add_option("--top", f->top, "the N most frequent rows (or the first N) instead of words");
-  cmd->add_option("--method", f->method, "pca (default) or tsne (UMAP: not yet)")
+  cmd->add_option("--method", f->method, "pca (default), tsne or umap")
       ->check(CLI::IsMember({"pca", "tsne", "umap"}))
       ->default_val("pca");
   cmd->add_option("--perplexity", f->perplexity, "t-SNE perplexity")->default_val(30)->check(CLI::Range(1.0, 1e6));
-  cmd->add_option("--threads", f->threads, "t-SNE threads (default: every core)")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", f->threads,
+                  "threads (default: every core for neighbours and t-SNE, whose maps do not depend on it; one "
+                  "for the UMAP layout, whose map depends on the count)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--neighbors", f->neighbors, "UMAP n_neighbors (the point itself counted)")
+      ->default_val(15)
+      ->check(CLI::Range(2, 1000));
+  cmd->add_option("--min-dist", f->min_dist, "UMAP min_dist")->default_val(0.1)->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--epochs", f->epochs, "UMAP epochs (default: 500 up to 10,000 points, else 200)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--iterations", f->iterations, "t-SNE iterations")->default_val(1000)->check(CLI::Range(1, 100000));
   cmd->add_option("--dims", f->dims, "2 or 3 components")->check(CLI::Range(2, 3))->default_val(2);
   add_pool_flag(*cmd, f->pool);
@@ -276,7 +315,7 @@ void add_project_command(CLI::App& app, Globals& g) {
   cmd->add_option("--npy", f->npy, "coordinates as an (n, dims) f32 .npy");
   cmd->add_option("--projector", f->projector, "directory for TensorBoard Embedding Projector files");
   cmd->add_option("--quality-k", f->quality_k, "neighbours for trustworthiness")->default_val(10);
-  cmd->add_option("--seed", f->seed, "seed of the sample used for quality on large maps")->default_val(1);
+  cmd->add_option("--seed", f->seed, "seed of UMAP and of the sample used for quality on large maps")->default_val(1);
   cmd->callback([&g, f] { g.exit_code = run_project(g, *f); });
 }
 

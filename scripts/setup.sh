@@ -12,6 +12,7 @@ packages=(
   libpcre2-dev libutf8proc-dev libsentencepiece-dev libeigen3-dev
   # reference implementations the tests compare against
   python3 python3-numpy python3-gensim python3-torch python3-sentencepiece fasttext python3-sklearn
+  umap-learn
   # peers of the neighbour-search benchmark (bench/neighbors_bench.py); OpenBLAS so that numpy
   # and FAISS are measured with an optimised BLAS, not the reference one
   python3-faiss libfaiss-dev libopenblas0-pthread

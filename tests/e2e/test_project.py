@@ -1,4 +1,5 @@
-"""`embscope project` against scikit-learn 1.2 (Debian python3-sklearn) on the same vectors:
+"""`embscope project` against scikit-learn 1.2 (Debian python3-sklearn) and umap-learn 0.5.3
+(Debian umap-learn) on the same vectors:
 PCA explained-variance ratios within 1e-5 and coordinates equal up to each component's sign
 (both the covariance path, n >= D, and the Gram path, n < D), trustworthiness equal to
 sklearn.manifold.trustworthiness; planted groups separate on the map; the scatter plot
@@ -122,6 +123,58 @@ class ProjectTest(unittest.TestCase):
         self.assertEqual(p.returncode, 3, p.stderr)
         self.assertIn("perplexity below 3", p.stderr)
 
+    def test_umap_quality_matches_umap_learn(self):
+        """Same vectors, umap-learn's defaults (15 neighbours, min_dist 0.1, spectral init, 500
+        epochs, one thread for a seed): the fitted curve (a, b) equal to umap-learn's
+        find_ab_params, trustworthiness (k=10) within 0.01 of umap-learn's map or better, the
+        planted groups separate; also on 1,000 rows of the bundled model (a real, less
+        clustered table)."""
+        import warnings
+        warnings.filterwarnings("ignore")
+        from sklearn.manifold import trustworthiness
+        from umap import UMAP
+        from umap.umap_ import find_ab_params
+        model, gfile, words, vecs = self.planted(100, 16, seed=3)
+        p = run("--json", "project", "-m", model, "--groups", gfile, "--method", "umap")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        a, b = find_ab_params(1.0, 0.1)
+        self.assertAlmostEqual(j["umap"]["a"], a, delta=1e-4 * a)
+        self.assertAlmostEqual(j["umap"]["b"], b, delta=1e-4 * b)
+        self.assertEqual((j["umap"]["n_neighbors"], j["umap"]["epochs"]), (15, 500))
+        ours = np.array([pt["coords"] for pt in j["points"]])
+        self.assertTrue(np.isfinite(ours).all())
+        ref = UMAP(n_neighbors=15, min_dist=0.1, random_state=0).fit_transform(vecs)
+        t_ours = trustworthiness(vecs, ours, n_neighbors=10)
+        t_ref = trustworthiness(vecs, ref, n_neighbors=10)
+        self.assertAlmostEqual(j["quality"]["trustworthiness"], t_ours, delta=1e-9)
+        self.assertGreater(t_ours, t_ref - 0.01, (t_ours, t_ref))
+        labels = np.repeat(np.arange(3), 100)
+        centres = np.array([ours[labels == g].mean(axis=0) for g in range(3)])
+        nearest = np.argmin(((ours[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+        self.assertEqual((nearest == labels).mean(), 1.0)
+
+        # 1,000 rows of the bundled model; the input vectors come back through --projector.
+        proj = os.path.join(self.d, "proj")
+        p = run("--json", "project", "--top", "1000", "--method", "umap", "--projector", proj, "--quality-k", "10")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        x = np.loadtxt(os.path.join(proj, "vectors.tsv"), delimiter="\t", dtype=np.float32)
+        self.assertEqual(x.shape, (1000, 100))
+        ours = np.array([pt["coords"] for pt in j["points"]])
+        ref = UMAP(n_neighbors=15, min_dist=0.1, random_state=0).fit_transform(x)
+        t_ours = trustworthiness(x, ours, n_neighbors=10)
+        t_ref = trustworthiness(x, ref, n_neighbors=10)
+        self.assertGreater(t_ours, t_ref - 0.01, (t_ours, t_ref))
+
+        # Small sets: n_neighbors truncated to n - 1 as umap-learn does; 3-D maps.
+        p = run("--json", "project", "-m", model, "alpha0", "alpha1", "beta0", "beta1", "gamma0", "--method", "umap",
+                "--dims", "3")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["umap"]["n_neighbors"], 4)
+        self.assertTrue(all(len(pt["coords"]) == 3 and np.isfinite(pt["coords"]).all() for pt in j["points"]))
+
     def test_plots_and_exports(self):
         model, gfile, words, vecs = self.planted(12, 8)
         png, svg, tsv, npy, proj = (os.path.join(self.d, x) for x in ("m.png", "m.svg", "m.tsv", "m.npy", "proj"))
@@ -180,8 +233,9 @@ class ProjectTest(unittest.TestCase):
         p = run("project", "-m", model, "alpha0")
         self.assertEqual(p.returncode, 3, p.stderr)
         self.assertIn("at least 2 points", p.stderr)
-        p = run("project", "-m", model, "--method", "umap")
-        self.assertEqual(p.returncode, 10, p.stderr)
+        p = run("project", "-m", model, "alpha0", "alpha1", "--method", "umap")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("at least 3 points", p.stderr)
         same = os.path.join(self.d, "same.txt")
         write_vectors(same, ["a", "b", "c"], np.ones((3, 4), dtype=np.float32))
         p = run("--json", "project", "-m", same, "a", "b", "c", "--svg", os.path.join(self.d, "same.svg"))
