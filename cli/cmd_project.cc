@@ -45,6 +45,7 @@ struct ProjectFlags {
   size_t neighbors = 15;
   double min_dist = 0.1;
   size_t epochs = 0;  // 0 = umap-learn's default
+  std::vector<double> view = {-60, 30};  // 3-D plots: azimuth, elevation in degrees
 };
 
 Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r, const std::string& axis) {
@@ -57,6 +58,14 @@ Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaRe
     out += "\n";
   }
   return write_file_atomic(path, out);
+}
+
+// "PC1 5.0 %, PC2 4.7 %, PC3 4.1 %"
+std::string variance_shares(const PcaResult& r) {
+  std::string out;
+  for (size_t c = 0; c < r.explained_variance_ratio.size(); ++c)
+    out += fmt::format("{}PC{} {:.1f} %", c ? ", " : "", c + 1, 100 * r.explained_variance_ratio[c]);
+  return out;
 }
 
 int run_project(const Globals& g, const ProjectFlags& f) {
@@ -186,16 +195,19 @@ int run_project(const Globals& g, const ProjectFlags& f) {
                        quality_text)
       : ts ? fmt::format("{}; perplexity {}, {} iterations, KL divergence {:.3f}{}", model_name, f.perplexity,
                          ts->iterations, ts->kl_divergence, quality_text)
-           : fmt::format("{}; PC1 {:.1f} %, PC2 {:.1f} % of the variance{}", model_name,
-                         100 * r->explained_variance_ratio[0],
-                         r->explained_variance_ratio.size() > 1 ? 100 * r->explained_variance_ratio[1] : 0.0, quality_text);
+           : fmt::format("{}; {} of the variance{}", model_name, variance_shares(*r), quality_text);
   plot.x_label = axis + "1";
   plot.y_label = axis + "2";
+  plot.z_label = axis + "3";
+  plot.dims = f.dims;
+  plot.azimuth = f.view[0];
+  plot.elevation = f.view[1];
   plot.categories = pts.categories;
   bool any_pooled = false;
   for (size_t i = 0; i < n; ++i) {
-    plot.points.push_back({r->projection[i * f.dims], f.dims > 1 ? r->projection[i * f.dims + 1] : 0.0,
-                           f.top > 0 && n > 300 ? "" : pts.labels[i], pts.category[i], pts.pooled[i] != 0});
+    const double* c = &r->projection[i * f.dims];
+    plot.points.push_back({c[0], c[1], f.dims > 2 ? c[2] : 0.0, f.top > 0 && n > 300 ? "" : pts.labels[i], pts.category[i],
+                           pts.pooled[i] != 0});
     any_pooled = any_pooled || pts.pooled[i];
   }
   if (any_pooled) plot.marked_note = "several tokens, pooled";
@@ -307,7 +319,13 @@ void add_project_command(CLI::App& app, Globals& g) {
   cmd->add_option("--epochs", f->epochs, "UMAP epochs (default: 500 up to 10,000 points, else 200)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--iterations", f->iterations, "t-SNE iterations")->default_val(1000)->check(CLI::Range(1, 100000));
-  cmd->add_option("--dims", f->dims, "2 or 3 components")->check(CLI::Range(2, 3))->default_val(2);
+  cmd->add_option("--dims", f->dims, "2 or 3 components (3: a rotated view over the pairwise panels)")
+      ->check(CLI::Range(2, 3))
+      ->default_val(2);
+  cmd->add_option("--view", f->view, "3-D plots: AZIMUTH,ELEVATION in degrees (default -60,30)")
+      ->delimiter(',')
+      ->expected(2)
+      ->check(CLI::Range(-360.0, 360.0));
   add_pool_flag(*cmd, f->pool);
   cmd->add_option("--png", f->png, "scatter plot as PNG");
   cmd->add_option("--svg", f->svg, "scatter plot as SVG");

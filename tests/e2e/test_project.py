@@ -205,6 +205,35 @@ class ProjectTest(unittest.TestCase):
         self.assertEqual(len(read(os.path.join(proj, "vectors.tsv")).splitlines()), 36)
         self.assertIn("vectors.tsv", read(os.path.join(proj, "projector_config.pbtxt")))
 
+    def test_3d_view_and_pairwise_panels(self):
+        """--dims 3: one figure with the rotated view (labels, the view angles) over the three
+        pairwise panels (their captions), in both formats; every group's colour drawn."""
+        model, gfile, words, vecs = self.planted(12, 8)
+        png, svg = os.path.join(self.d, "m3.png"), os.path.join(self.d, "m3.svg")
+        p = run("--json", "project", "-m", model, "--groups", gfile, "--dims", "3", "--view", "20,15", "--png", png,
+                "--svg", svg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertTrue(all(len(pt["coords"]) == 3 for pt in j["points"]))
+        w, h, colours = png_size_and_colours(png)
+        self.assertGreater(h, w)  # the panels sit under the view
+        self.assertGreater(h, 1100)
+        for c in GROUP_COLOURS:
+            self.assertTrue(any(max(abs(a - b) for a, b in zip(c, x)) <= 8 for x in colours), c)
+        text = read(svg)
+        self.assertIn("azimuth 20°, elevation 15°", text)
+        for a, b in (("PC1", "PC2"), ("PC1", "PC3"), ("PC2", "PC3")):
+            self.assertIn(f">{a} (across) vs {b} (up)<", text)
+        self.assertGreater(sum(f">{word}<" in text for word in words), len(words) // 2)  # labels in the view
+        self.assertNotIn("nan", text.lower())
+        coords = [float(v) for v in re.findall(r'c[xy]="([^"]+)"', text)]
+        self.assertGreater(len(coords), 4 * 36 * 2)  # each point in the view and in 3 panels
+        self.assertTrue(all(np.isfinite(coords)))
+        # A bad view is refused by the flag parser.
+        p = run("project", "-m", model, "--groups", gfile, "--dims", "3", "--view", "20")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("--view", p.stderr)
+
     def test_default_model_classic_groups(self):
         """The five classic groups on the bundled model: every word found (pooled where GPT-2
         splits it), and the groups separate (trustworthiness high)."""
