@@ -46,6 +46,7 @@ struct ProjectFlags {
   double min_dist = 0.1;
   size_t epochs = 0;  // 0 = umap-learn's default
   std::vector<double> view = {-60, 30};  // 3-D plots: azimuth, elevation in degrees
+  std::string pca_solver = "auto";
 };
 
 Status write_tsv(const std::string& path, const ProjectionPoints& p, const PcaResult& r, const std::string& axis) {
@@ -121,7 +122,11 @@ int run_project(const Globals& g, const ProjectFlags& f) {
   const MatrixView x{pts.vectors.data(), n, d};
   // PCA is the map (pca) or t-SNE's initialisation (tsne); UMAP starts from its own graph.
   Result<PcaResult> r = PcaResult{};
-  if (f.method != "umap") r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))));
+  PcaOptions po;
+  po.solver = f.pca_solver == "full" ? PcaSolver::Full : f.pca_solver == "randomized" ? PcaSolver::Randomized : PcaSolver::Auto;
+  po.seed = f.seed;
+  if (f.method != "umap")
+    r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))), po);
   if (!r) return report(g, r.error());
   std::optional<TsneResult> ts;
   std::optional<UmapResult> um;
@@ -254,6 +259,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
                 {"points", std::move(points)},
                 {"explained_variance", r->explained_variance},
                 {"explained_variance_ratio", r->explained_variance_ratio},
+                {"pca_solver", f.method == "umap" ? "" : r->solver == PcaSolver::Randomized ? "randomized" : "full"},
                 {"unknown", pts.unknown},
                 {"written", written}};
     if (um)
@@ -322,6 +328,11 @@ void add_project_command(CLI::App& app, Globals& g) {
   cmd->add_option("--dims", f->dims, "2 or 3 components (3: a rotated view over the pairwise panels)")
       ->check(CLI::Range(2, 3))
       ->default_val(2);
+  cmd->add_option("--pca-solver", f->pca_solver,
+                  "full (exact), randomized (Halko et al., for whole tables) or auto: full while n x D x min(n, D) "
+                  "< 1e10")
+      ->check(CLI::IsMember({"auto", "full", "randomized"}))
+      ->default_val("auto");
   cmd->add_option("--view", f->view, "3-D plots: AZIMUTH,ELEVATION in degrees (default -60,30)")
       ->delimiter(',')
       ->expected(2)

@@ -97,6 +97,33 @@ class ProjectTest(unittest.TestCase):
     def test_pca_gram_path_matches_sklearn(self):
         self.check_against_sklearn(10, 100, 2)  # n = 30 < D = 100
 
+    def test_randomized_pca_matches_sklearn(self):
+        """--pca-solver randomized (what auto picks for whole tables) on 3,000 points of
+        dimension 200 whose spectrum decays: explained-variance ratios within 1e-5 of
+        scikit-learn's exact PCA, coordinates equal up to sign; the JSON names the solver."""
+        from sklearn.decomposition import PCA
+        rng = np.random.default_rng(4)
+        n, dim = 3000, 200
+        scales = 10 * 0.8 ** np.arange(dim) + 0.05
+        basis, _ = np.linalg.qr(rng.normal(size=(dim, dim)))
+        vecs = ((rng.normal(size=(n, dim)) * scales) @ basis.T + rng.normal(0, 3, dim)).astype(np.float32)
+        words = [f"w{i}" for i in range(n)]
+        model = os.path.join(self.d, "decay.txt")
+        write_vectors(model, words, vecs)
+        ref = PCA(n_components=3, svd_solver="full").fit(vecs.astype(np.float64))
+        theirs = ref.transform(vecs.astype(np.float64))
+        for solver in ("randomized", "full"):
+            p = run("--json", "project", "-m", model, "--top", str(n), "--dims", "3", "--pca-solver", solver)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            j = json.loads(p.stdout)
+            self.assertEqual(j["pca_solver"], solver)
+            np.testing.assert_allclose(j["explained_variance_ratio"], ref.explained_variance_ratio_, atol=1e-5)
+            np.testing.assert_allclose(j["explained_variance"], ref.explained_variance_, rtol=1e-5)
+            ours = np.array([pt["coords"] for pt in j["points"]])
+            for c in range(3):
+                sign = np.sign(np.dot(ours[:, c], theirs[:, c]))
+                np.testing.assert_allclose(ours[:, c] * sign, theirs[:, c], atol=1e-4 * np.abs(theirs).max())
+
     def test_tsne_quality_matches_sklearn(self):
         """Same vectors, same settings (perplexity 30, PCA init, learning rate auto, 1000
         iterations): KL divergence no worse than 1.05x scikit-learn's Barnes-Hut TSNE and
