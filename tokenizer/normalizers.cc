@@ -5,6 +5,7 @@
 
 #include "core/utf8.h"
 #include "text/byte_level.h"
+#include "tokenizer/precompiled.h"
 #include "tokenizer/unicode.h"
 
 namespace embscope {
@@ -238,6 +239,15 @@ class BertNormalizer final : public Normalizer {
   bool clean_, chinese_, strip_, lower_;
 };
 
+class Precompiled final : public Normalizer {
+ public:
+  explicit Precompiled(PrecompiledCharsmap map) : map_(std::move(map)) {}
+  void normalize(NormalizedString& s) const override { map_.normalize(s); }
+
+ private:
+  PrecompiledCharsmap map_;
+};
+
 class SequenceNormalizer final : public Normalizer {
  public:
   explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> c) : children_(std::move(c)) {}
@@ -267,10 +277,10 @@ Result<std::unique_ptr<Normalizer>> make_normalizer(const NormalizerSpec& spec) 
     case NT::Prepend: return std::unique_ptr<Normalizer>(new Prepend(spec.prepend));
     case NT::Bert: return std::unique_ptr<Normalizer>(new BertNormalizer(spec));
     case NT::ByteLevel: return std::unique_ptr<Normalizer>(new ByteLevelNormalizer());
-    case NT::Precompiled:
-      return make_error(ErrorKind::Unsupported, "normalizer",
-                        "the Precompiled (SentencePiece charsmap) normalizer is not implemented yet; "
-                        "SentencePiece models are read from their .model file instead");
+    case NT::Precompiled: {
+      EMB_TRY_ASSIGN(auto map, PrecompiledCharsmap::parse(spec.charsmap, "normalizer.precompiled_charsmap"));
+      return std::unique_ptr<Normalizer>(new Precompiled(std::move(map)));
+    }
     case NT::Sequence: {
       std::vector<std::unique_ptr<Normalizer>> children;
       for (const auto& c : spec.children) {

@@ -1,6 +1,6 @@
 // Normalizers of tokenizer.json applied to a NormalizedString, with alignments kept:
 // NFC/NFD/NFKC/NFKD, Lowercase, Strip, StripAccents, Replace, Prepend, BertNormalizer,
-// ByteLevel and Sequence. Precompiled (the SentencePiece charsmap) is reported as unsupported.
+// ByteLevel, Precompiled (the SentencePiece charsmap, tokenizer/precompiled.h) and Sequence.
 // Semantics: tokenizers/src/normalizers/*.rs.
 #pragma once
 
@@ -20,7 +20,7 @@ class Normalizer {
   virtual void normalize(NormalizedString& s) const = 0;
 };
 
-// Errors: Format for a regex that does not compile, Unsupported for a malformed charsmap.
+// Errors: Format for a regex that does not compile or a malformed charsmap.
 Result<std::unique_ptr<Normalizer>> make_normalizer(const NormalizerSpec& spec);
 
 // Shared helpers (also used by pre-tokenizers).
