@@ -99,6 +99,26 @@ class Tokenize(unittest.TestCase):
         self.assertLess(llama3["tokens"], gpt2["tokens"])  # Llama 3 spells "ĩ", "ũ" with one token each
 
 
+    def test_100_mb_from_stdin(self):
+        """A 100 MB stream on stdin: read line by line in bounded memory, and its statistics are
+        exactly 1,000 times those of the 100 KB block it repeats."""
+        import resource
+        words = ["the", "Mwarĩ", "wa", "Kĩkũyũ", "東京", "naïve", "1234567", "don't", "ẹ̀ṣọ́", "😀", "x=y+1;"]
+        block = "".join(" ".join(words[(i * 7 + j * 3) % len(words)] for j in range(i % 13 + 3)) + f" {i}\n"
+                        for i in range(2000))
+        block = block.encode()
+        repeat = (100 * 1000 * 1000) // len(block) + 1
+        small = js("tokenize", "-m", "gpt2", "-f", "-", input=block)["models"][0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        big = js("tokenize", "-m", "gpt2", "-f", "-", input=block * repeat)["models"][0]
+        self.assertGreaterEqual(len(block) * repeat, 100 * 1000 * 1000)
+        for key in ("lines", "words", "tokens"):
+            self.assertEqual(big[key], repeat * small[key], key)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if peak_kb > before:  # this child set the peak: far below the input's size
+            self.assertLess(peak_kb, 300 * 1024)
+
+
 class Trace(unittest.TestCase):
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory()
