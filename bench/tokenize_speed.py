@@ -3,8 +3,11 @@ input, lines encoded one at a time, best of --repeat) of embscope against tiktok
 cl100k, o200k) and Hugging Face tokenizers (Llama 3, Gemma 3), on the Brown corpus and on a
 multilingual corpus built from this machine's gettext catalogs; plus tokenizer load times.
 Token counts must agree (the goldens check the ids themselves).
+Both sides run with glibc's heap on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
+what the embscope CLI sets for itself; the Rust libraries behind node allocate through the same
+glibc malloc), unless --no-huge-pages.
 
-Run: /usr/bin/python3 bench/tokenize_speed.py [--bin-dir build/release] [--repeat 3]"""
+Run: /usr/bin/python3 bench/tokenize_speed.py [--bin-dir build/release] [--repeat 3] [--no-huge-pages]"""
 import argparse
 import json
 import os
@@ -39,6 +42,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin-dir", default=os.path.join(ROOT, "build", "release"))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-huge-pages", dest="huge_pages", action="store_false")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="embscope-bench-")
     brown = os.path.join(tmp, "brown.txt")
@@ -49,14 +53,17 @@ def main():
     with open(mo, "w") as f:
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mo_corpus.py"), "--max-bytes", "10000000"], stdout=f, check=True)
     env = dict(os.environ, EMBSCOPE_NODE_MODULES=NM, RAYON_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
+    env.pop("GLIBC_TUNABLES", None)
+    if a.huge_pages:
+        env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
     tool = os.path.join(a.bin_dir, "bench", "tokenize_bench")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; heap on transparent huge pages: {'yes' if a.huge_pages else 'no'} (both sides)")
     for corpus, path in (("Brown", brown), ("multilingual (gettext catalogs)", mo)):
         print(f"\ncorpus: {corpus}, {os.path.getsize(path) / 1e6:.1f} MB; single thread; best of {a.repeat}\n")
         print("| tokenizer | embscope MB/s | reference | reference MB/s | ratio | tokens (embscope / reference) |")
         print("|---|---|---|---|---|---|")
         for name, ours_rel, impl, ref_arg in CASES:
-            ours = run_json([tool, os.path.join(NM, ours_rel), path, str(a.repeat)])
+            ours = run_json([tool, os.path.join(NM, ours_rel), path, str(a.repeat)], env)
             ref_target = ref_arg if impl == "tiktoken-rs" else os.path.join(NM, ref_arg)
             ref = run_json(["node", os.path.join(HERE, "reference_speed.js"), impl, ref_target, path, str(a.repeat)], env)
             label = "tiktoken-rs" if impl == "tiktoken-rs" else "HF tokenizers"
