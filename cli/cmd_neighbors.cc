@@ -9,11 +9,13 @@
 #include <charconv>
 #include <map>
 
+#include "analysis/ann_index.h"
 #include "analysis/neighbor_index.h"
 #include "cli/common.h"
 #include "core/lines.h"
 #include "core/mapped_file.h"
 #include "core/utf8.h"
+#include "trace/ann_files.h"
 #include "trace/terms.h"
 #include "trace/token_filters.h"
 
@@ -33,6 +35,9 @@ struct NeighborsFlags {
   bool all_rows = false;
   bool clean = false;
   TokenFilterOptions filter;
+  bool ann = false;      // approximate, with the HNSW index beside the model ...
+  std::string ann_file;  // ... or this one
+  size_t ef = 0;    // its search breadth (0: the one recall was measured with)
 };
 
 Metric metric_of(const std::string& s) { return s == "dot" ? Metric::Dot : s == "euclidean" ? Metric::Euclidean : Metric::Cosine; }
@@ -150,7 +155,25 @@ int run_neighbors(const Globals& g, NeighborsFlags f) {
   const RowTable rows = scan_rows(t, storage);
   // Many queries: a bf16 unit copy (one pass to build) halves the traffic and doubles the
   // multiply rate of every scan after it (analysis/neighbor_index.h); answers stay exact.
-  const NeighborIndex index(rows, metric_of(f.metric), asked.size() >= kCopyFromQueries);
+  std::optional<NeighborIndex> exact;
+  std::optional<std::pair<AnnIndex, AnnInfo>> ann;
+  std::string ann_path;
+  if (!f.ann && f.ann_file.empty()) {
+    exact.emplace(rows, metric_of(f.metric), asked.size() >= kCopyFromQueries);
+  } else {
+    ann_path = f.ann_file.empty() ? default_ann_path(*spec) : f.ann_file;
+    auto loaded = load_ann(ann_path, rows, metric_of(f.metric));
+    if (!loaded) {
+      Error e = loaded.error();
+      if (e.kind == ErrorKind::NotFound) e.message += fmt::format(" (build it with: embscope index -m {})", *spec);
+      return report(g, e);
+    }
+    ann.emplace(std::move(*loaded));
+  }
+  const size_t ef = f.ef ? std::max(f.ef, f.k) : ann ? std::max<size_t>(ann->second.ef_search, f.k) : 0;
+  auto search = [&](MatrixView q, const SearchFilter& filter) {
+    return ann ? ann->first.search(q, f.k, ef, filter) : exact->search(q, f.k, filter);
+  };
   // Queries grouped by the allowed rows they need (the "auto" script differs per query).
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < asked.size(); ++i)
@@ -169,7 +192,7 @@ int run_neighbors(const Globals& g, NeighborsFlags f) {
       sub.insert(sub.end(), qmat.begin() + static_cast<ptrdiff_t>(i * d), qmat.begin() + static_cast<ptrdiff_t>((i + 1) * d));
       sub_ex.push_back(exclude[i]);
     }
-    const auto res = index.search(MatrixView{sub.data(), members.size(), d}, f.k, SearchFilter{&mask, sub_ex});
+    const auto res = search(MatrixView{sub.data(), members.size(), d}, SearchFilter{&mask, sub_ex});
     for (size_t j = 0; j < members.size(); ++j) found[members[j]] = res[j];
   }
 
@@ -192,8 +215,8 @@ int run_neighbors(const Globals& g, NeighborsFlags f) {
       out.push_back(std::move(q));
       continue;
     }
-    fmt::print("{}nearest neighbours of {} by {} over {} rows{}{}\n", i ? "\n" : "", a.shown, f.metric,
-               n - left_out - filtered,
+    fmt::print("{}{} neighbours of {} by {} over {} rows{}{}\n", i ? "\n" : "", ann ? "approximate (HNSW)" : "nearest",
+               a.shown, f.metric, n - left_out - filtered,
                left_out ? fmt::format(" ({} untrained or special rows left out)", left_out) : "",
                filtered ? fmt::format(" ({} removed by filters)", filtered) : "");
     if (a.untrained) fmt::print("  note: this row is UNTRAINED (random init); its neighbours mean nothing\n");
@@ -201,12 +224,21 @@ int run_neighbors(const Globals& g, NeighborsFlags f) {
       fmt::print("  {:>3}  {:>7}  {:<20} {:+.4f}\n", r + 1, fmt::format("#{}", found[i][r].row),
                  row_display(p, found[i][r].row), found[i][r].score);
   }
+  if (!g.json && ann)
+    fmt::print("\n(approximate: {} with ef {}; recall@{} {:.3f} measured at build with ef {})\n", ann_path, ef,
+               ann->second.recall_k, ann->second.recall, ann->second.ef_search);
   if (g.json) {
-    print_json({{"model", *spec},
+    Json top = {{"model", *spec},
                 {"metric", f.metric},
                 {"kernel", NeighborIndex::kernel_name()},
                 {"rows_searched", n - left_out - filtered},
-                {"results", std::move(out)}});
+                {"exact", !ann},
+                {"results", std::move(out)}};
+    if (ann)
+      top["index"] = {{"path", ann_path}, {"ef", ef}, {"m", ann->second.m},
+                      {"recall_at_build", ann->second.recall}, {"recall_k", ann->second.recall_k},
+                      {"recall_ef", ann->second.ef_search}};
+    print_json(top);
   }
   return 0;
 }
@@ -239,6 +271,10 @@ void add_neighbors_command(CLI::App& app, Globals& g) {
   cmd->add_flag("--skip-forms", f->filter.skip_forms, "leave out the query's own forms (case, leading space)");
   cmd->add_option("--restrict", f->filter.restrict, "only the N most frequent rows (embscope.counts)");
   cmd->add_flag("--clean", f->clean, "= --words-only --complete-only --skip-forms --script auto");
+  cmd->add_flag("--ann", f->ann, "approximate search with the HNSW index `embscope index` built beside the model");
+  cmd->add_option("--ann-file", f->ann_file, "approximate search with this HNSW index file");
+  cmd->add_option("--ef", f->ef, "HNSW search breadth (default: the one its recall was measured with)")
+      ->check(CLI::Range(1, 100000));
   cmd->callback([&g, f] { g.exit_code = run_neighbors(g, *f); });
 }
 

@@ -81,6 +81,7 @@ void add_trace_command(CLI::App& app, Globals& g);
 void add_train_command(CLI::App& app, Globals& g);
 void add_evolve_command(CLI::App& app, Globals& g);
 void add_neighbors_command(CLI::App& app, Globals& g);
+void add_index_command(CLI::App& app, Globals& g);
 void add_relation_commands(CLI::App& app, Globals& g);  // similarity, analogy
 void add_evaluate_commands(CLI::App& app, Globals& g);  // evaluate, doesnt-match
 void add_project_command(CLI::App& app, Globals& g);

@@ -16,6 +16,8 @@ packages=(
   # peers of the neighbour-search benchmark (bench/neighbors_bench.py); OpenBLAS so that numpy
   # and FAISS are measured with an optimised BLAS, not the reference one
   python3-faiss libfaiss-dev libopenblas0-pthread
+  # the optional approximate neighbour index (embscope index)
+  libhnswlib-dev
   # corpora for the bundled default model (see README "Default model"; `bible` prints the KJV)
   bible-kjv-text bible-kjv wordnet-base
   # time / peak-memory measurements in bench/
