@@ -2,6 +2,18 @@
 #include "analysis/ann_index.h"
 
 #include <fmt/format.h>
+
+// hnswlib 0.6.2's SSE path prefetches the entry after the last one of a neighbour list, which
+// reads 4 bytes past the list's heap block (hnswalg.h searchBaseLayer, `*(datal + j + 1)`):
+// harmless in a normal build, a heap-buffer-overflow under AddressSanitizer. Sanitized builds
+// therefore take hnswlib's scalar path, whose loops stay inside the lists.
+#if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_MANUAL_VECTORIZATION
+#elif __has_feature(address_sanitizer)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#endif
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>

@@ -21,7 +21,7 @@ class QuadTree {
  private:
   struct Node {
     double cx, cy, half;       // cell centre and half width
-    double mx = 0, my = 0;     // sum of positions (centre of mass = m / count)
+    double mx = 0, my = 0;     // sum of positions while building, then the centre of mass
     uint32_t count = 0;
     int32_t child = -1;        // index of the first of 4 children, -1 for a leaf
     int32_t point = -1;        // a leaf's first point (-1 if empty)
