@@ -48,7 +48,8 @@ bool indexed_row(RowTable t, Metric m, size_t r, std::vector<float>& out) {
 
 }  // namespace
 
-AnnIndex::AnnIndex(RowTable table, Metric metric) : table_(table), metric_(metric), space_(space_for(metric, table.n_cols)) {}
+AnnIndex::AnnIndex(RowTable table, Metric metric)
+    : table_(table), metric_(metric), exact_(table, metric), space_(space_for(metric, table.n_cols)) {}
 AnnIndex::AnnIndex(AnnIndex&&) noexcept = default;
 AnnIndex& AnnIndex::operator=(AnnIndex&&) noexcept = default;
 AnnIndex::~AnnIndex() = default;
@@ -106,19 +107,6 @@ Status AnnIndex::save(const std::string& path) const {
   return {};
 }
 
-double AnnIndex::exact(const std::vector<float>& q, double q_norm, uint32_t row) const {
-  double dot = 0, sq = 0, rn = 0;
-  for (size_t j = 0; j < table_.n_cols; ++j) {
-    const double v = table_.at(row, j);
-    dot += q[j] * v;
-    sq += (q[j] - v) * (q[j] - v);
-    rn += v * v;
-  }
-  if (metric_ == Metric::Euclidean) return std::sqrt(sq);
-  if (metric_ == Metric::Dot) return dot;
-  return rn > 0 && q_norm > 0 ? dot / (std::sqrt(rn) * q_norm) : 0.0;
-}
-
 std::vector<std::vector<Neighbor>> AnnIndex::search(MatrixView queries, size_t k, size_t ef, const SearchFilter& filter) const {
   std::vector<std::vector<Neighbor>> out(queries.n_rows);
   const size_t n = n_indexed(), d = table_.n_cols;
@@ -145,7 +133,7 @@ std::vector<std::vector<Neighbor>> AnnIndex::search(MatrixView queries, size_t k
       while (!found.empty()) {
         const auto r = static_cast<uint32_t>(found.top().second);
         found.pop();
-        if (usable(r)) got.push_back({r, exact(q, qn, r)});
+        if (usable(r)) got.push_back({r, exact_.score(q, r)});
       }
       if (got.size() >= k || want >= n) {
         const bool smaller_first = metric_ == Metric::Euclidean;

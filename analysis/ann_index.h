@@ -57,10 +57,10 @@ class AnnIndex {
 
  private:
   AnnIndex(RowTable table, Metric metric);
-  double exact(const std::vector<float>& q, double q_norm, uint32_t row) const;
 
   RowTable table_;
   Metric metric_;
+  NeighborIndex exact_;  // re-scores the graph's candidates exactly
   std::unique_ptr<hnswlib::SpaceInterface<float>> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw_;
 };

@@ -120,6 +120,15 @@ double NeighborIndex::exact(const Query& q, uint32_t row) const {
   return 0;
 }
 
+double NeighborIndex::score(std::span<const float> query, uint32_t row) const {
+  Query q;
+  q.exact.assign(query.begin(), query.end());
+  double s = 0;
+  for (double x : q.exact) s += x * x;
+  q.norm = std::sqrt(s);
+  return exact(q, row);
+}
+
 // Scores s[0..rows) of rows first.. for one query -> its candidates. `unit`: the scores are
 // already cosines (unit rows); else raw dot products to finish per metric.
 void NeighborIndex::offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
