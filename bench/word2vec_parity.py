@@ -7,7 +7,8 @@ Every table is scored by the same reference code, gensim's KeyedVectors:
 evaluate_word_analogies (restrict_vocab 300000, case_insensitive, question words excluded,
 coverage reported) and evaluate_word_pairs (Spearman) on WS-353, SimLex-999 and MEN.
 Speed is raw corpus words x epochs / training seconds (vocabulary building excluded where the
-tool reports it separately); peak memory is the process's max RSS.
+tool reports it separately); peak memory is the process's max RSS. The row "embscope-2t" is
+embscope on two threads (quality and speed of that run); every other row is one thread.
 
 Usage: /usr/bin/python3 bench/word2vec_parity.py [--embscope build/release/embscope]
        [--corpus brown.txt] [--seeds 3] [--arch sg,cbow] [--no-fasttext] [--json out.json]
@@ -129,7 +130,8 @@ def main():
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--arch", default="sg,cbow")
     ap.add_argument("--no-fasttext", action="store_true")
-    ap.add_argument("--tools", default="embscope,gensim,fastText")
+    ap.add_argument("--tools", default="embscope,embscope-2t,gensim,fastText",
+                    help="embscope-2t: embscope on two threads (its quality row; speed column = 2 threads)")
     ap.add_argument("--thread-reps", type=int, default=5, help="repetitions of the thread-scaling runs")
     ap.add_argument("--json", default="")
     a = ap.parse_args()
@@ -140,6 +142,7 @@ def main():
         with open(corpus, "w", encoding="utf-8") as f:
             subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "brown_text.py")], stdout=f, check=True)
     tools = [("embscope", lambda sg, s: train_embscope(a.embscope, corpus, sg, s, tmp)),
+             ("embscope-2t", lambda sg, s: train_embscope(a.embscope, corpus, sg, s, tmp, threads=2)),
              ("gensim", lambda sg, s: train_gensim(corpus, sg, s, tmp))]
     if not a.no_fasttext:
         tools.append(("fastText", lambda sg, s: train_fasttext(corpus, sg, s, tmp)))
@@ -179,7 +182,7 @@ def main():
             print(f"{arch} threads: 1 thread {one / 1e3:.0f}k, 2 threads {two / 1e3:.0f}k, two 1-thread processes "
                   f"{both / 1e3:.0f}k words/s (medians of {a.thread_reps})", file=sys.stderr)
     print(f"\nmachine: {report['machine']}\ncorpus: {corpus}\n")
-    print("| arch | tool | analogy % (coverage) | WS-353 | SimLex-999 | MEN | words/s (1 thread) | peak RSS |")
+    print("| arch | tool | analogy % (coverage) | WS-353 | SimLex-999 | MEN | words/s | peak RSS |")
     print("|---|---|---|---|---|---|---|---|")
 
     def span(s, k, fmt):

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <cmath>
 #include <queue>
 #include <thread>
@@ -94,26 +95,9 @@ Result<Word2VecTrainer> Word2VecTrainer::create(const TrainVocab& vocab, const T
     }
   }
   t.build_keep_thresholds(vocab);
-  t.build_hot_rows(vocab);
   if (o.negative > 0) t.build_noise_table(vocab);
   if (o.hierarchical) t.build_huffman(vocab);
   return t;
-}
-
-// With several threads, the rows every thread writes all the time (the most frequent words)
-// bounce between the cores' caches; each thread gets its own copy of the kHotRows most
-// frequent rows for a round, and the copies' changes are summed into the shared table after it
-// (delayed Hogwild for those rows; the others stay shared).
-void Word2VecTrainer::build_hot_rows(const TrainVocab& vocab) {
-  constexpr uint32_t n_hot = 1024;  // see docs/word2vec.md "Threads" for the measurements
-  hot_slot_.assign(n_rows_, UINT32_MAX);
-  std::vector<uint32_t> rows;
-  for (uint32_t r = 0; r < n_rows_; ++r)
-    if (vocab.trained[r]) rows.push_back(r);
-  std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return vocab.counts[a] > vocab.counts[b]; });
-  rows.resize(std::min<size_t>(rows.size(), n_hot));
-  hot_rows_ = rows;
-  for (uint32_t i = 0; i < hot_rows_.size(); ++i) hot_slot_[hot_rows_[i]] = i;
 }
 
 // gensim's rule: threshold_count = sample * (sum of retained counts) for sample < 1, else
@@ -245,101 +229,155 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     s.sentence.assign(kMaxSentenceWords, 0);
   }
   // One thread: a round is one block (a checkpoint can fall after any block). Several threads: a
-  // round is kBlocksPerThread blocks per thread, handed out in order as threads become free.
+  // round is kBlocksPerThread blocks per thread, each cut into kSlices units handed out in order
+  // as threads become free (the merge waits for the slowest thread; small units keep that short).
   constexpr uint64_t kBlocksPerThread = 4;
   const uint64_t round_blocks = o_.threads == 1 ? 1 : o_.threads * kBlocksPerThread;
-  std::vector<w2v::BlockArgs> args(round_blocks);
-  // Hot-row copies: base (the shared rows at the round's start) and one copy per thread.
-  const bool privatise = o_.threads > 1 && !hot_rows_.empty();
-  const size_t hot_floats = hot_rows_.size() * dp;
-  AlignedFloats base0, base1;
-  std::vector<AlignedFloats> own0, own1;
-  if (privatise) {
-    base0.resize(hot_floats);
-    own0.assign(o_.threads, AlignedFloats(hot_floats));
-    if (!tables.syn1neg.empty()) {
-      base1.resize(hot_floats);
-      own1.assign(o_.threads, AlignedFloats(hot_floats));
-    }
-  }
-  auto gather = [&](const AlignedFloats& table, AlignedFloats& into) {
-    for (size_t i = 0; i < hot_rows_.size(); ++i)
-      std::copy_n(table.data() + uint64_t{hot_rows_[i]} * dp, dp, into.data() + i * dp);
+  constexpr uint64_t kSlices = 8;
+  const uint64_t slices = o_.threads == 1 ? 1 : kSlices;
+  std::vector<w2v::BlockArgs> units;
+  // Several threads: each trains its own copy of the tables for a round (delayed Hogwild: on
+  // these machines a table written by two cores at once ran no faster than one core, the rows'
+  // cache lines moving between them). After the round the rows any thread wrote are merged,
+  // in parallel over interleaved row chunks: shared = shared + sum over threads of
+  // (copy - shared), and every copy of such a row is reset to the result.
+  const bool private_tables = o_.threads > 1;
+  struct Copy {
+    AlignedFloats syn0, syn1neg, syn1;
+    std::vector<uint16_t> dirty0, dirty1, dirty_hs;  // rows written this round (uint16_t: no char aliasing)
   };
-  // shared row = base + sum over threads of (copy - base)
-  auto merge = [&](AlignedFloats& table, const AlignedFloats& base, const std::vector<AlignedFloats>& own, uint64_t n) {
-    for (size_t i = 0; i < hot_rows_.size(); ++i) {
-      float* row = table.data() + uint64_t{hot_rows_[i]} * dp;
-      const float* b = base.data() + i * dp;
-      for (uint32_t j = 0; j < dp; ++j) {
-        float v = b[j];
-        for (uint64_t k = 0; k < n; ++k) v += own[k][i * dp + j] - b[j];
-        row[j] = v;
+  std::vector<Copy> own(private_tables ? o_.threads : 0);
+  for (Copy& cp : own) {
+    cp.syn0 = tables.syn0;
+    cp.syn1neg = tables.syn1neg;
+    cp.syn1 = tables.syn1;
+    cp.dirty0.assign(tables.syn0.size() / dp, 0);
+    cp.dirty1.assign(tables.syn1neg.size() / dp, 0);
+    cp.dirty_hs.assign(tables.syn1.size() / dp, 0);
+  }
+  using Table = AlignedFloats Copy::*;
+  using Dirty = std::vector<uint16_t> Copy::*;
+  auto merge_table = [&](AlignedFloats& shared, Table table, Dirty dirty, uint64_t part, uint64_t n_parts) {
+    constexpr uint64_t kChunk = 64;  // rows; frequent rows (low ids) spread over all mergers
+    const uint64_t n = shared.size() / dp;
+    std::vector<float*> rows(own.size());
+    std::vector<const float*> changed(own.size());
+    for (uint64_t c0 = part * kChunk; c0 < n; c0 += n_parts * kChunk) {
+      for (uint64_t r = c0; r < std::min(n, c0 + kChunk); ++r) {
+        size_t n_changed = 0;
+        for (size_t k = 0; k < own.size(); ++k) {
+          rows[k] = (own[k].*table).data() + r * dp;
+          if ((own[k].*dirty)[r]) {
+            (own[k].*dirty)[r] = 0;
+            changed[n_changed++] = rows[k];
+          }
+        }
+        if (n_changed == 0) continue;
+        float* __restrict out = shared.data() + r * dp;
+        if (n_changed == 1) {
+          std::copy_n(changed[0], dp, out);
+        } else {
+          const float k_minus_1 = static_cast<float>(n_changed - 1);
+          for (size_t k = 0; k < n_changed; ++k) {
+            const float* __restrict cr = changed[k];
+            if (k == 0) {
+              for (uint32_t j = 0; j < dp; ++j) out[j] = cr[j] - out[j] * k_minus_1;
+            } else {
+              for (uint32_t j = 0; j < dp; ++j) out[j] += cr[j];
+            }
+          }
+        }
+        // A row only one copy wrote is already the result there.
+        for (size_t k = 0; k < own.size(); ++k)
+          if (n_changed > 1 || rows[k] != changed[0]) std::copy_n(out, dp, rows[k]);
       }
     }
+  };
+  auto merge = [&](uint64_t part, uint64_t n_parts) {
+    merge_table(tables.syn0, &Copy::syn0, &Copy::dirty0, part, n_parts);
+    merge_table(tables.syn1neg, &Copy::syn1neg, &Copy::dirty1, part, n_parts);
+    merge_table(tables.syn1, &Copy::syn1, &Copy::dirty_hs, part, n_parts);
   };
   while (state.epoch < o_.epochs) {
     const uint64_t first = state.next_block;
     const uint64_t n_round = std::min<uint64_t>(round_blocks, n_blocks - first);
-    const uint64_t n_workers = std::min<uint64_t>(o_.threads, n_round);
     double before = static_cast<double>(state.words_done);
+    // Work units: whole blocks with one thread; with several, each block is cut into up to
+    // kSlices runs of whole sentences so that the workers reach the merge at nearly the same time.
+    units.clear();
     for (uint64_t k = 0; k < n_round; ++k) {
       const uint64_t b = first + k;
-      w2v::BlockArgs& a = args[k];
-      a = w2v::BlockArgs{};
-      a.syn0 = tables.syn0.data();
-      a.syn1neg = tables.syn1neg.empty() ? nullptr : tables.syn1neg.data();
-      a.syn1 = tables.syn1.empty() ? nullptr : tables.syn1.data();
-      a.stride = dp;
-      a.ids = c.ids.data();
-      a.sentence_ends = c.sentence_ends.data();
-      a.first_sentence = blocks_[b];
-      a.end_sentence = blocks_[b + 1];
-      a.keep_threshold = keep_threshold_.data();
-      a.alias_prob = alias_prob_.data();
-      a.alias_other = alias_other_.data();
-      a.n_rows = static_cast<uint32_t>(n_rows_);
-      a.hs_offset = hs_offset_.data();
-      a.hs_points = hs_points_.data();
-      a.hs_codes = hs_codes_.data();
-      a.window = o_.window;
-      a.negative = o_.negative;
-      a.skip_gram = o_.skip_gram;
-      a.hierarchical = o_.hierarchical && !hs_points_.empty();
-      a.cbow_mean = o_.cbow_mean;
-      a.sample = o_.sample > 0;
-      a.alpha_start = o_.alpha;
-      a.alpha_end = o_.min_alpha;
-      a.words_before = before;
-      a.words_scale = 1.0;
-      a.total_words = static_cast<double>(total_words());
-      a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
-      before += static_cast<double>(block_words(b));
-    }
-    const bool private_rows = privatise && n_workers > 1;
-    if (private_rows) {
-      gather(tables.syn0, base0);
-      if (!base1.empty()) gather(tables.syn1neg, base1);
-      for (uint64_t w = 0; w < n_workers; ++w) {
-        own0[w] = base0;
-        if (!base1.empty()) own1[w] = base1;
+      const uint64_t s_end = blocks_[b + 1];
+      const double slice_words = static_cast<double>(block_words(b)) / static_cast<double>(slices);
+      uint64_t s = blocks_[b];
+      const uint64_t w0 = s == 0 ? 0 : c.sentence_ends[s - 1];
+      for (uint64_t piece = 0; s < s_end; ++piece) {
+        uint64_t e = s + 1;
+        while (e < s_end && piece + 1 < slices &&
+               static_cast<double>(c.sentence_ends[e - 1] - w0) < slice_words * static_cast<double>(piece + 1))
+          ++e;
+        if (piece + 1 == slices) e = s_end;
+        w2v::BlockArgs a;
+        a.syn0 = tables.syn0.data();
+        a.syn1neg = tables.syn1neg.empty() ? nullptr : tables.syn1neg.data();
+        a.syn1 = tables.syn1.empty() ? nullptr : tables.syn1.data();
+        a.stride = dp;
+        a.ids = c.ids.data();
+        a.sentence_ends = c.sentence_ends.data();
+        a.first_sentence = s;
+        a.end_sentence = e;
+        a.keep_threshold = keep_threshold_.data();
+        a.alias_prob = alias_prob_.data();
+        a.alias_other = alias_other_.data();
+        a.n_rows = static_cast<uint32_t>(n_rows_);
+        a.hs_offset = hs_offset_.data();
+        a.hs_points = hs_points_.data();
+        a.hs_codes = hs_codes_.data();
+        a.window = o_.window;
+        a.negative = o_.negative;
+        a.skip_gram = o_.skip_gram;
+        a.hierarchical = o_.hierarchical && !hs_points_.empty();
+        a.cbow_mean = o_.cbow_mean;
+        a.sample = o_.sample > 0;
+        a.alpha_start = o_.alpha;
+        a.alpha_end = o_.min_alpha;
+        a.words_before = before;
+        a.words_scale = 1.0;
+        a.total_words = static_cast<double>(total_words());
+        a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
+        if (piece > 0) a.rng_seed = mix64(a.rng_seed + piece);
+        const uint64_t unit_words = c.sentence_ends[e - 1] - (s == 0 ? 0 : c.sentence_ends[s - 1]);
+        before += static_cast<double>(unit_words);
+        units.push_back(a);
+        s = e;
       }
     }
-    // Worker w runs the round's blocks it claims, with its scratch and hot-row copies.
+    const uint64_t n_units = units.size();
+    const uint64_t n_workers = std::min<uint64_t>(o_.threads, n_units);
+    // Worker w runs the round's blocks it claims, with its scratch (and its copy of the tables),
+    // then merges its share of the rows once every worker has finished training.
     std::atomic<uint64_t> next{0};
+    std::barrier trained(static_cast<std::ptrdiff_t>(n_workers));
     auto worker = [&](uint64_t w) {
-      for (uint64_t k = next.fetch_add(1); k < n_round; k = next.fetch_add(1)) {
-        w2v::BlockArgs& a = args[k];
+      for (uint64_t k = next.fetch_add(1); k < n_units; k = next.fetch_add(1)) {
+        w2v::BlockArgs& a = units[k];
         a.neu1 = scratch[w].neu1.data();
         a.work = scratch[w].work.data();
         a.sentence = scratch[w].sentence.data();
-        if (private_rows) {
-          a.hot_slot = hot_slot_.data();
-          a.syn0_hot = own0[w].data();
-          a.syn1neg_hot = base1.empty() ? nullptr : own1[w].data();
+        if (private_tables) {
+          Copy& cp = own[w];
+          a.syn0 = cp.syn0.data();
+          a.syn1neg = cp.syn1neg.empty() ? nullptr : cp.syn1neg.data();
+          a.syn1 = cp.syn1.empty() ? nullptr : cp.syn1.data();
+          a.dirty0 = cp.dirty0.data();
+          a.dirty1 = cp.dirty1.empty() ? nullptr : cp.dirty1.data();
+          a.dirty_hs = cp.dirty_hs.empty() ? nullptr : cp.dirty_hs.data();
         }
         kernel(a);
       }
+      if (!private_tables) return;
+      trained.arrive_and_wait();
+      merge(w, n_workers);
     };
     if (n_workers == 1) {
       worker(0);
@@ -347,17 +385,13 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
       std::vector<std::thread> workers;
       for (uint64_t w = 0; w < n_workers; ++w) workers.emplace_back(worker, w);
       for (auto& t : workers) t.join();
-      if (private_rows) {
-        merge(tables.syn0, base0, own0, n_workers);
-        if (!base1.empty()) merge(tables.syn1neg, base1, own1, n_workers);
-      }
     }
     double round_loss = 0;
     uint64_t round_terms = 0;
-    for (uint64_t k = 0; k < n_round; ++k) {
-      state.words_done += args[k].words;
-      round_loss += args[k].loss_sum;
-      round_terms += args[k].loss_terms;
+    for (const w2v::BlockArgs& a : units) {
+      state.words_done += a.words;
+      round_loss += a.loss_sum;
+      round_terms += a.loss_terms;
     }
     state.loss_sum += round_loss;
     state.loss_terms += round_terms;
@@ -369,7 +403,7 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     state.finished = state.epoch == o_.epochs;
     if (between_rounds) {
       const Word2VecProgress p{&state, total_words(), round_terms ? round_loss / static_cast<double>(round_terms) : 0.0,
-                               args[n_round - 1].last_alpha};
+                               units.back().last_alpha};
       EMB_TRY(between_rounds(tables, p));
     }
   }

@@ -1,7 +1,8 @@
 // word2vec training: skip-gram and CBOW with negative sampling and/or hierarchical softmax
 // (Mikolov et al. 2013, arXiv:1301.3781 and 1310.4546), as word2vec.c and gensim train it:
-// frequent-word sub-sampling, random window shrink, linear learning-rate decay, lock-free
-// (Hogwild) updates across threads. Deterministic for one thread and a seed.
+// frequent-word sub-sampling, random window shrink, linear learning-rate decay; several threads
+// train their own copies of the tables, merged after every round (delayed Hogwild).
+// Deterministic for one thread and a seed.
 //
 // Legend: V rows (vocabulary), D dimensions, Dp = D rounded up to 16 (padded row stride of
 // the working tables; the padding stays zero).
@@ -104,7 +105,6 @@ class Word2VecTrainer {
   void build_noise_table(const TrainVocab& vocab);
   void build_huffman(const TrainVocab& vocab);
   void build_keep_thresholds(const TrainVocab& vocab);
-  void build_hot_rows(const TrainVocab& vocab);
 
   Word2VecOptions o_;
   const TrainCorpus* corpus_ = nullptr;
@@ -116,8 +116,6 @@ class Word2VecTrainer {
   std::vector<uint32_t> hs_offset_;       // per row: start of its path in hs_points_/hs_codes_ (V+1)
   std::vector<uint32_t> hs_points_;       // inner-node indices along the path from the root
   std::vector<uint8_t> hs_codes_;         // 0/1 branch codes
-  std::vector<uint32_t> hot_rows_;        // the most frequent trained rows, privatised per thread
-  std::vector<uint32_t> hot_slot_;        // per row: index in hot_rows_ or UINT32_MAX
 };
 
 }  // namespace embscope

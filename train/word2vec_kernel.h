@@ -17,12 +17,12 @@ struct BlockArgs {
   float* syn1neg = nullptr;
   float* syn1 = nullptr;
   uint32_t stride = 0;
-  // With several threads, the hottest rows live in per-thread copies merged between rounds:
-  // hot_slot[row] is the row's slot in syn0_hot / syn1neg_hot ((H, Dp) each), or UINT32_MAX
-  // for a shared row. Null with one thread.
-  const uint32_t* hot_slot = nullptr;
-  float* syn0_hot = nullptr;
-  float* syn1neg_hot = nullptr;
+  // With several threads each thread trains its own copy of the tables for a round and marks
+  // the rows it wrote (1 per row, never cleared here): dirty0 for syn0, dirty1 for syn1neg,
+  // dirty_hs for syn1. Null with one thread (the shared tables are written in place).
+  uint16_t* dirty0 = nullptr;
+  uint16_t* dirty1 = nullptr;
+  uint16_t* dirty_hs = nullptr;
   // The block: sentences [first_sentence, end_sentence) of the corpus.
   const uint32_t* ids = nullptr;
   const uint64_t* sentence_ends = nullptr;

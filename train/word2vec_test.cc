@@ -241,7 +241,7 @@ TEST(Word2Vec, ResumeFromCheckpointEqualsUninterruptedRun) {
 }
 
 TEST(Word2Vec, TwoThreadsStillLearnTheGroups) {
-  // 40 words: every row is one of the per-thread hot copies merged between rounds.
+  // 40 words, every row written by both threads' copies between merges.
   Word2VecOptions o;
   o.dim = 16;
   o.epochs = 3;
@@ -250,8 +250,8 @@ TEST(Word2Vec, TwoThreadsStillLearnTheGroups) {
   expect_groups_separate(train_planted(o), o.dim);
 }
 
-TEST(Word2Vec, TwoThreadsWithHotAndSharedRowsSeparateLargeGroups) {
-  // 2 x 900 words: the 1,024 most frequent rows are per-thread copies, the rest shared.
+TEST(Word2Vec, TwoThreadsSeparateLargeGroups) {
+  // 2 x 900 words: frequent and rare rows, merged from both threads' copies after every round.
   std::mt19937 rng(11);
   std::string text;
   for (int s = 0; s < 40000; ++s) {
@@ -274,7 +274,7 @@ TEST(Word2Vec, TwoThreadsWithHotAndSharedRowsSeparateLargeGroups) {
   ASSERT_TRUE(trainer->train(t, state, nullptr).has_value());
   EXPECT_EQ(state.words_done, uint64_t{o.epochs} * corpus.ids.size());
   const auto e = t.embeddings();
-  // Mean cosine within a group clearly above the mean across groups, for hot and shared rows.
+  // Mean cosine within a group clearly above the mean across groups, for frequent and rare rows.
   for (auto [lo, hi] : {std::pair<uint32_t, uint32_t>{0, 200}, {1200, 1800}}) {
     double within = 0, across = 0;
     int nw = 0, na = 0;
