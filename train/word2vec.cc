@@ -298,6 +298,55 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     merge_table(tables.syn1neg, &Copy::syn1neg, &Copy::dirty1, part, n_parts);
     merge_table(tables.syn1, &Copy::syn1, &Copy::dirty_hs, part, n_parts);
   };
+  // Workers live for the whole run (worker 0 is the calling thread): worker w always trains
+  // copy w, which then tends to stay in the caches of the core the OS keeps that thread on.
+  // Per round: claim units until none is left, then (several threads) merge a share of the rows.
+  const uint64_t n_threads = o_.threads;
+  std::atomic<uint64_t> next{0};
+  uint64_t n_units = 0;
+  bool stop = false;
+  std::barrier sync(static_cast<std::ptrdiff_t>(n_threads));
+  auto round_work = [&](uint64_t w) {
+    for (uint64_t k = next.fetch_add(1); k < n_units; k = next.fetch_add(1)) {
+      w2v::BlockArgs& a = units[k];
+      a.neu1 = scratch[w].neu1.data();
+      a.work = scratch[w].work.data();
+      a.sentence = scratch[w].sentence.data();
+      if (private_tables) {
+        Copy& cp = own[w];
+        a.syn0 = cp.syn0.data();
+        a.syn1neg = cp.syn1neg.empty() ? nullptr : cp.syn1neg.data();
+        a.syn1 = cp.syn1.empty() ? nullptr : cp.syn1.data();
+        a.dirty0 = cp.dirty0.data();
+        a.dirty1 = cp.dirty1.empty() ? nullptr : cp.dirty1.data();
+        a.dirty_hs = cp.dirty_hs.empty() ? nullptr : cp.dirty_hs.data();
+      }
+      kernel(a);
+    }
+    if (!private_tables) return;
+    sync.arrive_and_wait();  // every copy has finished the round
+    merge(w, n_threads);
+  };
+  std::vector<std::thread> pool;
+  for (uint64_t w = 1; w < n_threads; ++w) {
+    pool.emplace_back([&, w] {
+      for (;;) {
+        sync.arrive_and_wait();
+        if (stop) return;
+        round_work(w);
+        sync.arrive_and_wait();
+      }
+    });
+  }
+  struct Stop {  // releases and joins the workers on every return path
+    std::function<void()> f;
+    ~Stop() { f(); }
+  } stop_workers{[&] {
+    if (pool.empty()) return;
+    stop = true;
+    sync.arrive_and_wait();
+    for (auto& t : pool) t.join();
+  }};
   while (state.epoch < o_.epochs) {
     const uint64_t first = state.next_block;
     const uint64_t n_round = std::min<uint64_t>(round_blocks, n_blocks - first);
@@ -352,40 +401,11 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
         s = e;
       }
     }
-    const uint64_t n_units = units.size();
-    const uint64_t n_workers = std::min<uint64_t>(o_.threads, n_units);
-    // Worker w runs the round's blocks it claims, with its scratch (and its copy of the tables),
-    // then merges its share of the rows once every worker has finished training.
-    std::atomic<uint64_t> next{0};
-    std::barrier trained(static_cast<std::ptrdiff_t>(n_workers));
-    auto worker = [&](uint64_t w) {
-      for (uint64_t k = next.fetch_add(1); k < n_units; k = next.fetch_add(1)) {
-        w2v::BlockArgs& a = units[k];
-        a.neu1 = scratch[w].neu1.data();
-        a.work = scratch[w].work.data();
-        a.sentence = scratch[w].sentence.data();
-        if (private_tables) {
-          Copy& cp = own[w];
-          a.syn0 = cp.syn0.data();
-          a.syn1neg = cp.syn1neg.empty() ? nullptr : cp.syn1neg.data();
-          a.syn1 = cp.syn1.empty() ? nullptr : cp.syn1.data();
-          a.dirty0 = cp.dirty0.data();
-          a.dirty1 = cp.dirty1.empty() ? nullptr : cp.dirty1.data();
-          a.dirty_hs = cp.dirty_hs.empty() ? nullptr : cp.dirty_hs.data();
-        }
-        kernel(a);
-      }
-      if (!private_tables) return;
-      trained.arrive_and_wait();
-      merge(w, n_workers);
-    };
-    if (n_workers == 1) {
-      worker(0);
-    } else {
-      std::vector<std::thread> workers;
-      for (uint64_t w = 0; w < n_workers; ++w) workers.emplace_back(worker, w);
-      for (auto& t : workers) t.join();
-    }
+    next.store(0);
+    n_units = units.size();
+    if (n_threads > 1) sync.arrive_and_wait();  // the round's units are ready
+    round_work(0);
+    if (n_threads > 1) sync.arrive_and_wait();  // trained and merged
     double round_loss = 0;
     uint64_t round_terms = 0;
     for (const w2v::BlockArgs& a : units) {
