@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "analysis/knn_graph.h"
 #include "analysis/pca.h"
 #include "analysis/quadtree.h"
+#include "analysis/tsne_fft.h"
 
 namespace embscope {
 namespace {
@@ -122,13 +124,26 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
   std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n);
-  const bool barnes_hut = dims == 2 && o.theta > 0 && n > o.exact_below;
+  TsneRepulsion method = o.repulsion;
+  if (dims != 2) method = TsneRepulsion::Exact;
+  if (method == TsneRepulsion::Auto) {
+    method = n <= o.exact_below || o.theta <= 0 ? TsneRepulsion::Exact
+             : n >= o.fft_from                   ? TsneRepulsion::Fft
+                                                 : TsneRepulsion::BarnesHut;
+  }
+  if (method == TsneRepulsion::BarnesHut && o.theta <= 0) method = TsneRepulsion::Exact;
+  const bool barnes_hut = method == TsneRepulsion::BarnesHut;
+  r.repulsion = method;
+  std::optional<FftRepulsion> fft;
+  if (method == TsneRepulsion::Fft) fft.emplace(FftRepulsionOptions{.threads = std::max<size_t>(1, o.threads)});
   auto gradient = [&](double exaggeration, bool want_kl) {
     std::fill(grad.begin(), grad.end(), 0.0);
     // Repulsion: sum_j q_ij^2 / Z (y_i - y_j), Z = sum_{i != j} q_ij; exact, or Barnes-Hut.
     double z = 0;
     std::vector<double> rep(n * dims, 0.0);
-    if (barnes_hut) {
+    if (fft) {
+      z = (*fft)(r.y, rep);
+    } else if (barnes_hut) {
       const QuadTree tree(r.y);
       // Points split across threads; Z summed afterwards in point order, so the result does
       // not depend on the thread count.
@@ -159,20 +174,60 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
         }
       }
     }
-    double kl = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const double* yi = r.y.data() + i * dims;
-      for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
-        const double* yj = r.y.data() + P.cols[e] * dims;
-        double s = 0;
-        for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
-        const double q = 1.0 / (1.0 + s);
-        const double pij = P.vals[e] * exaggeration;
-        for (size_t c = 0; c < dims; ++c) grad[i * dims + c] += pij * q * (yi[c] - yj[c]);
-        if (want_kl && P.vals[e] > 0) kl += P.vals[e] * std::log(std::max(P.vals[e], 1e-300) / std::max(q / z, 1e-300));
+    // Attraction, the gradient and KL over fixed chunks of points (summed in chunk order, so
+    // neither depends on the thread count).
+    const size_t chunks = (n + 2047) / 2048;
+    std::vector<double> kl_chunk(chunks, 0.0);
+    auto attract = [&](size_t chunk) {
+      double kl = 0;
+      const double* y = r.y.data();
+      for (size_t i = chunk * n / chunks; i < (chunk + 1) * n / chunks; ++i) {
+        const double* yi = y + i * dims;
+        if (dims == 2) {  // the common case, kept in registers
+          double g0 = 0, g1 = 0;
+          for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
+            const double* yj = y + P.cols[e] * 2;
+            const double d0 = yi[0] - yj[0], d1 = yi[1] - yj[1];
+            const double pq = P.vals[e] / (1.0 + d0 * d0 + d1 * d1);
+            g0 += pq * d0;
+            g1 += pq * d1;
+          }
+          grad[i * 2] = exaggeration * g0;
+          grad[i * 2 + 1] = exaggeration * g1;
+        } else {
+          for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
+            const double* yj = y + P.cols[e] * dims;
+            double s = 0;
+            for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
+            const double pq = P.vals[e] / (1.0 + s);
+            for (size_t c = 0; c < dims; ++c) grad[i * dims + c] += pq * (yi[c] - yj[c]);
+          }
+          for (size_t c = 0; c < dims; ++c) grad[i * dims + c] *= exaggeration;
+        }
+        for (size_t c = 0; c < dims; ++c) grad[i * dims + c] = 4.0 * (grad[i * dims + c] - rep[i * dims + c] / z);
+        if (!want_kl) continue;
+        for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
+          if (!(P.vals[e] > 0)) continue;
+          const double* yj = y + P.cols[e] * dims;
+          double s = 0;
+          for (size_t c = 0; c < dims; ++c) s += (yi[c] - yj[c]) * (yi[c] - yj[c]);
+          const double q = 1.0 / (1.0 + s);
+          kl += P.vals[e] * std::log(std::max(P.vals[e], 1e-300) / std::max(q / z, 1e-300));
+        }
       }
-      for (size_t c = 0; c < dims; ++c) grad[i * dims + c] = 4.0 * (grad[i * dims + c] - rep[i * dims + c] / z);
-    }
+      kl_chunk[chunk] = kl;
+    };
+    const size_t workers = std::max<size_t>(1, std::min(o.threads, chunks));
+    std::atomic<size_t> next{0};
+    auto run = [&] {
+      for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) attract(c);
+    };
+    std::vector<std::thread> pool;
+    for (size_t w = 1; w < workers; ++w) pool.emplace_back(run);
+    run();
+    for (auto& th : pool) th.join();
+    double kl = 0;
+    for (double v : kl_chunk) kl += v;
     return kl;
   };
   for (size_t it = 0; it < o.iterations; ++it) {
@@ -197,6 +252,16 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   // Final KL divergence with the final positions.
   r.kl_divergence = gradient(1.0, true);
   return r;
+}
+
+const char* tsne_repulsion_name(TsneRepulsion r) {
+  switch (r) {
+    case TsneRepulsion::Exact: return "exact";
+    case TsneRepulsion::BarnesHut: return "barnes-hut";
+    case TsneRepulsion::Fft: return "fft";
+    case TsneRepulsion::Auto: break;
+  }
+  return "auto";
 }
 
 }  // namespace embscope

@@ -6,8 +6,9 @@
 // initialisation scaled to std 1e-4; learning rate max(n / 12 / 4, 50); early exaggeration
 // 12 for 250 iterations with momentum 0.5, then momentum 0.8; delta-bar-delta gains (+0.2 /
 // x0.8, min 0.01). Repulsive forces: exact (O(n^2) per iteration) up to `exact_below`
-// points, then Barnes-Hut over a quadtree with scikit-learn's angle 0.5 (2-D maps; 3-D maps
-// stay exact). Sees only row-major float matrices.
+// points, then Barnes-Hut over a quadtree with scikit-learn's angle 0.5, and from `fft_from`
+// points FFT-interpolated sums (FIt-SNE, analysis/tsne_fft.h) -- 2-D maps; 3-D maps stay
+// exact. Sees only row-major float matrices.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,8 @@
 
 namespace embscope {
 
+enum class TsneRepulsion { Auto, Exact, BarnesHut, Fft };
+
 struct TsneOptions {
   double perplexity = 30;
   size_t dims = 2;
@@ -29,8 +32,10 @@ struct TsneOptions {
   double learning_rate = 0;  // 0 = auto: max(n / early_exaggeration / 4, 50)
   uint64_t seed = 1;         // reserved: the schedule is deterministic (PCA initialisation)
   double theta = 0.5;        // Barnes-Hut angle; 0 = always exact
-  size_t exact_below = 500;  // exact repulsion up to this many points
-  size_t threads = 1;        // threads for the Barnes-Hut forces (results do not depend on it)
+  size_t exact_below = 500;  // Auto: exact repulsion up to this many points
+  size_t fft_from = 6000;    // Auto: FFT-interpolated repulsion from this many points (2-D)
+  TsneRepulsion repulsion = TsneRepulsion::Auto;
+  size_t threads = 1;        // threads for the k-NN graph and the forces (results do not depend on it)
   // The PCA of x with min(dims, n, D) components when the caller already has it (else computed).
   const PcaResult* pca_init = nullptr;
   // Called every 50 iterations with (iteration, KL divergence); may be empty.
@@ -41,7 +46,11 @@ struct TsneResult {
   std::vector<double> y;  // (n, dims) row-major
   double kl_divergence = 0;
   size_t iterations = 0;
+  TsneRepulsion repulsion = TsneRepulsion::Exact;  // the method used (never Auto)
 };
+
+// "exact", "barnes-hut", "fft" or "auto".
+const char* tsne_repulsion_name(TsneRepulsion r);
 
 // Errors: InvalidArgument when perplexity >= n (scikit-learn's limit, message says the
 // limit) or n < 2; NonFinite for NaN/Inf values (naming the point).

@@ -1,4 +1,4 @@
-// t-SNE: Barnes-Hut repulsion against the exact sum, and planted clusters separating.
+// t-SNE: Barnes-Hut and FFT-interpolated repulsion against the exact sums, planted clusters separating.
 #include "analysis/tsne.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +7,7 @@
 #include <random>
 
 #include "analysis/quadtree.h"
+#include "analysis/tsne_fft.h"
 
 namespace embscope {
 namespace {
@@ -38,7 +39,79 @@ TEST(QuadTree, RepulsionApproachesTheExactSum) {
   }
 }
 
-TEST(Tsne, PlantedClustersSeparateExactAndBarnesHut) {
+// Exact sum_j q_ij^2 (y_i - y_j) and Z = sum_{i != j} q_ij.
+double exact_repulsion(const std::vector<double>& y, std::vector<double>& rep) {
+  const size_t n = y.size() / 2;
+  rep.assign(2 * n, 0.0);
+  double z = 0;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1], q = 1 / (1 + dx * dx + dy * dy);
+      z += q, rep[2 * i] += q * q * dx, rep[2 * i + 1] += q * q * dy;
+    }
+  return z;
+}
+
+TEST(FftRepulsion, ApproachesTheExactSumsAtEveryScale) {
+  // Maps from a collapsed start (PCA init, std 1e-4) to a late, spread-out one with clusters
+  // (~120 units across: 120 boxes a side), one with coincident points. FIt-SNE's defaults
+  // (3 nodes per box of ~1 unit) leave errors of a few percent where boxes are widest (Z within
+  // 3 %, forces within 6 % RMS, 15 % at the worst point); 5 nodes shrink them tenfold, which
+  // shows the error is the interpolation's and nothing else.
+  std::mt19937 rng(4);
+  std::normal_distribution<double> g;
+  for (double scale : {1e-4, 1.0, 4.0, 10.0}) {
+    std::vector<double> y(2 * 1200);
+    for (size_t i = 0; i < 1200; ++i) {
+      const double cx = static_cast<double>(i % 5) * 3.0 * scale, cy = static_cast<double>(i % 3) * 2.0 * scale;
+      y[2 * i] = cx + g(rng) * scale;
+      y[2 * i + 1] = cy + g(rng) * scale;
+    }
+    y[2 * 9] = y[2 * 10], y[2 * 9 + 1] = y[2 * 10 + 1];
+    std::vector<double> exact;
+    const double z_exact = exact_repulsion(y, exact);
+    for (size_t nodes : {3u, 5u}) {
+      FftRepulsionOptions o;
+      o.nodes_per_box = nodes;
+      FftRepulsion rep(o);
+      std::vector<double> fft;
+      const double z = rep(y, fft);
+      const double tolerance = nodes == 3 ? 0.03 : 0.003;
+      EXPECT_NEAR(z, z_exact, tolerance * z_exact) << "scale " << scale << " nodes " << nodes;
+      double worst = 0, largest = 0, err2 = 0, norm2 = 0;
+      for (size_t a = 0; a < exact.size(); ++a) {
+        worst = std::max(worst, std::abs(fft[a] - exact[a]));
+        largest = std::max(largest, std::abs(exact[a]));
+        err2 += (fft[a] - exact[a]) * (fft[a] - exact[a]);
+        norm2 += exact[a] * exact[a];
+      }
+      EXPECT_LT(std::sqrt(err2 / norm2), 2 * tolerance) << "scale " << scale << " nodes " << nodes;
+      EXPECT_LT(worst, 5 * tolerance * largest) << "scale " << scale << " nodes " << nodes;
+      // The workspace is reused: a second call on the same map gives the same sums.
+      std::vector<double> again;
+      EXPECT_EQ(rep(y, again), z);
+      EXPECT_EQ(again, fft);
+    }
+  }
+}
+
+TEST(FftRepulsion, BoxesAreEvenSmoothAndCoverTheSpan) {
+  EXPECT_EQ(fft_repulsion_boxes(0.0), 50u);
+  EXPECT_EQ(fft_repulsion_boxes(49.5), 50u);
+  EXPECT_EQ(fft_repulsion_boxes(51.0), 54u);  // 52 = 4 x 13 is not 5-smooth
+  for (double span : {77.0, 123.4, 555.0}) {
+    const size_t b = fft_repulsion_boxes(span);
+    EXPECT_GE(static_cast<double>(b), span);
+    EXPECT_EQ(b % 2, 0u);
+    size_t v = b;
+    for (size_t f : {2, 3, 5})
+      while (v % f == 0) v /= f;
+    EXPECT_EQ(v, 1u) << b;
+  }
+}
+
+TEST(Tsne, PlantedClustersSeparateExactBarnesHutAndFft) {
   std::mt19937 rng(5);
   std::normal_distribution<float> g;
   const size_t per = 60, d = 10;
@@ -46,12 +119,14 @@ TEST(Tsne, PlantedClustersSeparateExactAndBarnesHut) {
   for (int c = 0; c < 3; ++c)
     for (size_t i = 0; i < per; ++i)
       for (size_t j = 0; j < d; ++j) x.push_back(g(rng) + (j == static_cast<size_t>(c) ? 12.0f : 0.0f));
-  for (size_t exact_below : {size_t{100000}, size_t{0}}) {
+  for (TsneRepulsion method : {TsneRepulsion::Exact, TsneRepulsion::BarnesHut, TsneRepulsion::Fft}) {
     TsneOptions o;
     o.perplexity = 20;
-    o.exact_below = exact_below;
+    o.repulsion = method;
+    const char* name = tsne_repulsion_name(method);
     auto r = tsne(MatrixView{x.data(), 3 * per, d}, o);
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_EQ(r->repulsion, method);
     EXPECT_TRUE(std::isfinite(r->kl_divergence));
     // Every point is nearer its own cluster's centre than any other.
     double cx[3] = {}, cy[3] = {};
@@ -63,7 +138,7 @@ TEST(Tsne, PlantedClustersSeparateExactAndBarnesHut) {
         const double dd = std::hypot(r->y[2 * i] - cx[c], r->y[2 * i + 1] - cy[c]);
         if (dd < bd) bd = dd, best = c;
       }
-      EXPECT_EQ(best, i / per) << "point " << i << " exact_below " << exact_below;
+      EXPECT_EQ(best, i / per) << "point " << i << " " << name;
     }
   }
 }
@@ -73,15 +148,17 @@ TEST(Tsne, ThreadCountDoesNotChangeTheMap) {
   std::normal_distribution<float> g;
   std::vector<float> x(700 * 8);
   for (auto& v : x) v = g(rng);
-  TsneOptions o;
-  o.exact_below = 0;  // Barnes-Hut, the threaded path
-  o.iterations = 300;
-  auto one = tsne(MatrixView{x.data(), 700, 8}, o);
-  o.threads = 2;
-  auto two = tsne(MatrixView{x.data(), 700, 8}, o);
-  ASSERT_TRUE(one.has_value() && two.has_value());
-  EXPECT_EQ(one->y, two->y);
-  EXPECT_EQ(one->kl_divergence, two->kl_divergence);
+  for (TsneRepulsion method : {TsneRepulsion::BarnesHut, TsneRepulsion::Fft}) {
+    TsneOptions o;
+    o.repulsion = method;
+    o.iterations = 300;
+    auto one = tsne(MatrixView{x.data(), 700, 8}, o);
+    o.threads = 2;
+    auto two = tsne(MatrixView{x.data(), 700, 8}, o);
+    ASSERT_TRUE(one.has_value() && two.has_value());
+    EXPECT_EQ(one->y, two->y) << tsne_repulsion_name(method);
+    EXPECT_EQ(one->kl_divergence, two->kl_divergence);
+  }
 }
 
 TEST(Tsne, BadInput) {

@@ -40,6 +40,7 @@ struct ProjectFlags {
   size_t quality_k = 10;
   uint64_t seed = 1;
   double perplexity = 30;
+  std::string repulsion = "auto";
   size_t iterations = 1000;
   size_t threads = 0;  // 0 = every core
   size_t neighbors = 15;
@@ -135,6 +136,10 @@ int run_project(const Globals& g, const ProjectFlags& f) {
   if (f.method == "tsne") {
     TsneOptions o;
     o.perplexity = f.perplexity;
+    o.repulsion = f.repulsion == "exact"        ? TsneRepulsion::Exact
+                  : f.repulsion == "barnes-hut" ? TsneRepulsion::BarnesHut
+                  : f.repulsion == "fft"        ? TsneRepulsion::Fft
+                                                : TsneRepulsion::Auto;
     o.dims = f.dims;
     o.iterations = f.iterations;
     o.seed = f.seed;
@@ -266,7 +271,10 @@ int run_project(const Globals& g, const ProjectFlags& f) {
       out["umap"] = {{"n_neighbors", um->n_neighbors}, {"min_dist", f.min_dist}, {"epochs", um->epochs},
                      {"a", um->a}, {"b", um->b}, {"edges", um->n_edges},
                      {"graph_components", um->n_graph_components}, {"seed", f.seed}};
-    if (ts) out["tsne"] = {{"kl_divergence", ts->kl_divergence}, {"iterations", ts->iterations}, {"perplexity", f.perplexity}};
+    if (ts) {
+      out["tsne"] = {{"kl_divergence", ts->kl_divergence}, {"iterations", ts->iterations}, {"perplexity", f.perplexity},
+                     {"repulsion", tsne_repulsion_name(ts->repulsion)}};
+    }
     if (quality)
       out["quality"] = {{"k", quality->k}, {"trustworthiness", quality->trustworthiness},
                         {"knn_preservation", quality->knn_preservation}, {"points", quality_n}};
@@ -274,7 +282,10 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     return 0;
   }
   fmt::print("{} of {} on {}: {} points of dimension {}\n", method_name, source, *spec, n, d);
-  if (ts) fmt::print("  KL divergence {:.4f} after {} iterations (perplexity {})\n", ts->kl_divergence, ts->iterations, f.perplexity);
+  if (ts) {
+    fmt::print("  KL divergence {:.4f} after {} iterations (perplexity {}, {} repulsion)\n", ts->kl_divergence,
+               ts->iterations, f.perplexity, tsne_repulsion_name(ts->repulsion));
+  }
   else if (um)
     fmt::print("  {} neighbours, min_dist {}, {} epochs, {} graph edges{}\n", um->n_neighbors, f.min_dist, um->epochs,
                um->n_edges, um->n_graph_components > 1 ? fmt::format(", {} disconnected parts", um->n_graph_components) : "");
@@ -314,6 +325,11 @@ void add_project_command(CLI::App& app, Globals& g) {
       ->check(CLI::IsMember({"pca", "tsne", "umap"}))
       ->default_val("pca");
   cmd->add_option("--perplexity", f->perplexity, "t-SNE perplexity")->default_val(30)->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--tsne-repulsion", f->repulsion,
+                  "t-SNE repulsive forces: exact, barnes-hut, fft (FIt-SNE interpolation; 2-D maps) or auto (exact up "
+                  "to 500 points, Barnes-Hut below 6,000, FFT from there)")
+      ->default_val("auto")
+      ->check(CLI::IsMember({"auto", "exact", "barnes-hut", "fft"}));
   cmd->add_option("--threads", f->threads,
                   "threads (default: every core for neighbours and t-SNE, whose maps do not depend on it; one "
                   "for the UMAP layout, whose map depends on the count)")

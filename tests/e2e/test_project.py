@@ -127,24 +127,29 @@ class ProjectTest(unittest.TestCase):
     def test_tsne_quality_matches_sklearn(self):
         """Same vectors, same settings (perplexity 30, PCA init, learning rate auto, 1000
         iterations): KL divergence no worse than 1.05x scikit-learn's Barnes-Hut TSNE and
-        trustworthiness (k=10) within 0.01; the planted groups separate."""
+        trustworthiness (k=10) within 0.01; the planted groups separate. For every repulsion:
+        the default (exact forces at this size), Barnes-Hut and FFT interpolation."""
         from sklearn.manifold import TSNE, trustworthiness
         model, gfile, words, vecs = self.planted(100, 16, seed=2)
-        p = run("--json", "project", "-m", model, "--groups", gfile, "--method", "tsne")
-        self.assertEqual(p.returncode, 0, p.stderr)
-        j = json.loads(p.stdout)
-        ours = np.array([pt["coords"] for pt in j["points"]])
         ref = TSNE(n_components=2, perplexity=30, init="pca", learning_rate="auto", random_state=0)
         emb = ref.fit_transform(vecs.astype(np.float64))
-        self.assertLessEqual(j["tsne"]["kl_divergence"], 1.05 * ref.kl_divergence_)
-        t_ours = trustworthiness(vecs, ours, n_neighbors=10)
         t_ref = trustworthiness(vecs, emb, n_neighbors=10)
-        self.assertAlmostEqual(j["quality"]["trustworthiness"], t_ours, delta=1e-9)
-        self.assertGreater(t_ours, t_ref - 0.01)
-        labels = np.repeat(np.arange(3), 100)
-        centres = np.array([ours[labels == g].mean(axis=0) for g in range(3)])
-        nearest = np.argmin(((ours[:, None] - centres[None]) ** 2).sum(-1), axis=1)
-        self.assertGreater((nearest == labels).mean(), 0.97)
+        for repulsion, used in (("auto", "exact"), ("barnes-hut", "barnes-hut"), ("fft", "fft")):
+            with self.subTest(repulsion=repulsion):
+                p = run("--json", "project", "-m", model, "--groups", gfile, "--method", "tsne",
+                        "--tsne-repulsion", repulsion)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                j = json.loads(p.stdout)
+                self.assertEqual(j["tsne"]["repulsion"], used)
+                ours = np.array([pt["coords"] for pt in j["points"]])
+                self.assertLessEqual(j["tsne"]["kl_divergence"], 1.05 * ref.kl_divergence_)
+                t_ours = trustworthiness(vecs, ours, n_neighbors=10)
+                self.assertAlmostEqual(j["quality"]["trustworthiness"], t_ours, delta=1e-9)
+                self.assertGreater(t_ours, t_ref - 0.01)
+                labels = np.repeat(np.arange(3), 100)
+                centres = np.array([ours[labels == g].mean(axis=0) for g in range(3)])
+                nearest = np.argmin(((ours[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+                self.assertGreater((nearest == labels).mean(), 0.97)
         # Fewer points than the perplexity allows: a clear message with the limit.
         p = run("project", "-m", model, "alpha0", "alpha1", "beta0", "--method", "tsne")
         self.assertEqual(p.returncode, 3, p.stderr)

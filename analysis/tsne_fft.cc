@@ -1,0 +1,262 @@
+// FFT-interpolated t-SNE repulsion (FIt-SNE); see tsne_fft.h.
+#include "analysis/tsne_fft.h"
+
+#include <unsupported/Eigen/FFT>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <thread>
+
+namespace embscope {
+namespace {
+
+using Complex = std::complex<double>;
+
+bool smooth(size_t v) {
+  for (size_t f : {2, 3, 5})
+    while (v % f == 0) v /= f;
+  return v == 1;
+}
+
+// Runs job(k, worker) for k in [0, n_jobs) on up to `threads` workers, jobs handed out in
+// order; each job's result must not depend on the worker that ran it.
+template <class Job>
+void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
+  threads = std::max<size_t>(1, std::min(threads, n_jobs));
+  std::atomic<size_t> next{0};
+  auto worker = [&](size_t w) {
+    for (size_t k = next.fetch_add(1); k < n_jobs; k = next.fetch_add(1)) job(k, w);
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  worker(0);
+  for (auto& t : pool) t.join();
+}
+
+// Row-column 2-D FFT of an (M x M) real grid that is zero outside its first rows_in rows and
+// cols_in columns. The half spectrum is stored transposed: spec[v * M + u] for column
+// frequency v in [0, M/2] and row frequency u in [0, M).
+struct Fft2d {
+  Eigen::FFT<double> fft;
+  std::vector<double> real_row;
+  std::vector<Complex> row, col;
+
+  Fft2d() {
+    fft.SetFlag(Eigen::FFT<double>::HalfSpectrum);
+    fft.SetFlag(Eigen::FFT<double>::Unscaled);
+  }
+
+  void forward(const double* grid, size_t rows_in, size_t cols_in, size_t m, Complex* spec) {
+    const size_t h = m / 2 + 1;
+    real_row.assign(m, 0.0);
+    row.resize(h);
+    col.resize(m);
+    for (size_t u = 0; u < m; ++u) {
+      if (u < rows_in) {
+        std::copy_n(grid + u * cols_in, cols_in, real_row.begin());
+        fft.fwd(row.data(), real_row.data(), static_cast<Eigen::Index>(m));
+        for (size_t v = 0; v < h; ++v) spec[v * m + u] = row[v];
+      } else {
+        for (size_t v = 0; v < h; ++v) spec[v * m + u] = 0.0;
+      }
+    }
+    for (size_t v = 0; v < h; ++v) {
+      fft.fwd(col.data(), spec + v * m, static_cast<Eigen::Index>(m));
+      std::copy(col.begin(), col.end(), spec + v * m);
+    }
+  }
+
+  // Unscaled inverse of `spec`; writes the first rows_out rows and cols_out columns.
+  void inverse(Complex* spec, size_t m, size_t rows_out, size_t cols_out, double* out) {
+    const size_t h = m / 2 + 1;
+    real_row.resize(m);
+    row.resize(h);
+    col.resize(m);
+    for (size_t v = 0; v < h; ++v) {
+      fft.inv(col.data(), spec + v * m, static_cast<Eigen::Index>(m));
+      std::copy(col.begin(), col.end(), spec + v * m);
+    }
+    for (size_t u = 0; u < rows_out; ++u) {
+      for (size_t v = 0; v < h; ++v) row[v] = spec[v * m + u];
+      fft.inv(real_row.data(), row.data(), static_cast<Eigen::Index>(m));
+      std::copy_n(real_row.begin(), cols_out, out + u * cols_out);
+    }
+  }
+};
+
+// Even (the real FFTs of 2 x nodes x boxes points take their fast path at multiples of 4)
+// and 5-smooth (radices 2, 3, 4, 5 only).
+size_t even_smooth_at_least(size_t boxes) {
+  boxes = std::max<size_t>(boxes, 2);
+  while (boxes % 2 != 0 || !smooth(boxes)) ++boxes;
+  return boxes;
+}
+
+}  // namespace
+
+size_t fft_repulsion_boxes(double span, const FftRepulsionOptions& o) {
+  const double want = std::ceil(std::max(0.0, span) * o.boxes_per_unit);
+  return even_smooth_at_least(std::max<size_t>(o.min_boxes, want < 1e6 ? static_cast<size_t>(want) : size_t{1000000}));
+}
+
+struct FftRepulsion::Workspace {
+  std::vector<Fft2d> fft;
+  std::vector<uint32_t> cell;
+  std::vector<double> weight, grids, kernel, zi;
+  std::vector<Complex> kernel_spec, spec;
+  size_t kernel_m = 0;  // the transform size and node spacing kernel_spec was computed for
+  double kernel_step = 0;
+};
+
+FftRepulsion::FftRepulsion(FftRepulsionOptions options) : o_(options), ws_(std::make_unique<Workspace>()) {}
+FftRepulsion::~FftRepulsion() = default;
+
+double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double>& rep) {
+  const FftRepulsionOptions& o = o_;
+  Workspace& ws = *ws_;
+  const size_t n = y.size() / 2;
+  rep.assign(n * 2, 0.0);
+  if (n == 0) return 0.0;
+  const size_t p = std::max<size_t>(1, o.nodes_per_box);
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (double v : y) lo = std::min(lo, v), hi = std::max(hi, v);
+  double span = hi - lo;
+  if (!(span > 1e-12)) span = 1e-12;
+  // FIt-SNE's box width (span / boxes) rounded down to a ladder of 16 widths per octave, and as
+  // many boxes as then cover the map: never coarser than FIt-SNE's grid, and between calls the
+  // width, the box count and so the kernel's spectrum stay the same for stretches of
+  // iterations (the spectrum is then kept).
+  const double box = std::exp2(std::floor(std::log2(span / static_cast<double>(fft_repulsion_boxes(span, o))) * 16) / 16);
+  const size_t boxes = even_smooth_at_least(static_cast<size_t>(std::ceil(span / box - 1e-9)));
+  const size_t g = boxes * p;  // grid nodes a side
+  const size_t m = 2 * g;      // zero-padded transform size
+  const size_t h = m / 2 + 1;
+  const double step = box / static_cast<double>(p);  // node spacing in map units
+  const double centre = lo + span / 2;
+
+  // Per point: its box on each axis and the Lagrange weights of the box's nodes, which sit at
+  // (a + 1/2) / p of the box.
+  std::vector<double> nodes(p), denom(p, 1.0);
+  for (size_t a = 0; a < p; ++a) nodes[a] = (static_cast<double>(a) + 0.5) / static_cast<double>(p);
+  for (size_t a = 0; a < p; ++a)
+    for (size_t b = 0; b < p; ++b)
+      if (a != b) denom[a] *= nodes[a] - nodes[b];
+  std::vector<uint32_t>& cell = ws.cell;
+  std::vector<double>& weight = ws.weight;
+  cell.resize(n * 2);
+  weight.resize(n * 2 * p);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t c = 0; c < 2; ++c) {
+      const double t = (y[i * 2 + c] - lo) / box;
+      const size_t b = std::min(boxes - 1, static_cast<size_t>(std::max(0.0, std::floor(t))));
+      const double u = t - static_cast<double>(b);
+      cell[i * 2 + c] = static_cast<uint32_t>(b * p);
+      for (size_t a = 0; a < p; ++a) {
+        double l = 1.0;
+        for (size_t k = 0; k < p; ++k)
+          if (k != a) l *= u - nodes[k];
+        weight[(i * 2 + c) * p + a] = l / denom[a];
+      }
+    }
+  }
+
+  // Charges 1, y1, y2, |y|^2 (centred on the map, which keeps the cancellation in Z small).
+  constexpr size_t kCharges = 4;
+  auto charge = [&](size_t i, size_t k) {
+    const double a = y[i * 2] - centre, b = y[i * 2 + 1] - centre;
+    switch (k) {
+      case 0: return 1.0;
+      case 1: return a;
+      case 2: return b;
+      default: return a * a + b * b;
+    }
+  };
+  const size_t threads = std::max<size_t>(1, o.threads);
+  std::vector<Fft2d>& fft = ws.fft;
+  if (fft.size() < std::min(threads, kCharges + 1)) fft.resize(std::min(threads, kCharges + 1));
+  std::vector<double>& grids = ws.grids;
+  grids.assign(kCharges * g * g, 0.0);
+  std::vector<Complex>& kernel_spec = ws.kernel_spec;
+  std::vector<Complex>& spec = ws.spec;
+  if (kernel_spec.size() != h * m) kernel_spec.resize(h * m);
+  spec.resize(kCharges * h * m);
+  // Job 0: the kernel's spectrum (unless kept from the last call); jobs 1..4: spread one charge
+  // onto the grid and transform it.
+  const bool same_kernel = ws.kernel_m == m && ws.kernel_step == step;
+  const size_t first_job = same_kernel ? 1 : 0;
+  ws.kernel_m = 0;  // invalid until the new spectrum is complete
+  run_jobs(kCharges + 1 - first_job, threads, [&](size_t job_index, size_t w) {
+    const size_t job = job_index + first_job;
+    if (job == 0) {
+      std::vector<double>& kernel = ws.kernel;
+      kernel.assign(m * m, 0.0);
+      auto offset = [&](size_t u) { return u < g ? static_cast<double>(u) : static_cast<double>(u) - static_cast<double>(m); };
+      for (size_t u = 0; u < m; ++u) {
+        if (u == g) continue;  // offset +-g never occurs between two nodes
+        for (size_t v = 0; v < m; ++v) {
+          if (v == g) continue;
+          const double du = offset(u) * step, dv = offset(v) * step;
+          const double q = 1.0 / (1.0 + du * du + dv * dv);
+          kernel[u * m + v] = q * q;
+        }
+      }
+      fft[w].forward(kernel.data(), m, m, m, kernel_spec.data());
+      return;
+    }
+    const size_t k = job - 1;
+    double* grid = grids.data() + k * g * g;
+    for (size_t i = 0; i < n; ++i) {
+      const double q = charge(i, k);
+      const double* wx = weight.data() + (i * 2) * p;
+      const double* wy = weight.data() + (i * 2 + 1) * p;
+      double* base = grid + size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+      for (size_t a = 0; a < p; ++a)
+        for (size_t b = 0; b < p; ++b) base[a * g + b] += wx[a] * wy[b] * q;
+    }
+    fft[w].forward(grid, g, g, m, spec.data() + k * h * m);
+  });
+  ws.kernel_m = m;
+  ws.kernel_step = step;
+  // Multiply by the kernel's spectrum (with the 1 / m^2 of the two unscaled inverse passes)
+  // and transform back: the potentials at the grid nodes.
+  const double scale = 1.0 / (static_cast<double>(m) * static_cast<double>(m));
+  run_jobs(kCharges, threads, [&](size_t k, size_t w) {
+    Complex* s = spec.data() + k * h * m;
+    for (size_t e = 0; e < h * m; ++e) s[e] *= kernel_spec[e] * scale;
+    fft[w].inverse(s, m, g, g, grids.data() + k * g * g);
+  });
+  // Interpolate the potentials back to the points; Z and the forces from them.
+  std::vector<double>& zi = ws.zi;
+  zi.resize(n);
+  const size_t chunks = std::min<size_t>(threads, (n + 4095) / 4096);
+  run_jobs(chunks, threads, [&](size_t chunk, size_t) {
+    for (size_t i = chunk * n / chunks; i < (chunk + 1) * n / chunks; ++i) {
+      const double* wx = weight.data() + (i * 2) * p;
+      const double* wy = weight.data() + (i * 2 + 1) * p;
+      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+      double phi[kCharges];
+      for (size_t k = 0; k < kCharges; ++k) {
+        const double* pot = grids.data() + k * g * g + at;
+        double s = 0;
+        for (size_t a = 0; a < p; ++a) {
+          double r = 0;
+          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * g + b];
+          s += wx[a] * r;
+        }
+        phi[k] = s;
+      }
+      const double a = y[i * 2] - centre, b = y[i * 2 + 1] - centre;
+      zi[i] = (1.0 + a * a + b * b) * phi[0] - 2.0 * (a * phi[1] + b * phi[2]) + phi[3];
+      rep[i * 2] = a * phi[0] - phi[1];
+      rep[i * 2 + 1] = b * phi[0] - phi[2];
+    }
+  });
+  double z = 0;
+  for (double v : zi) z += v;
+  return z - static_cast<double>(n);  // without the n terms q_ii = 1
+}
+
+}  // namespace embscope
