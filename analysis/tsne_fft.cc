@@ -99,7 +99,8 @@ size_t even_smooth_at_least(size_t boxes) {
 
 size_t fft_repulsion_boxes(double span, const FftRepulsionOptions& o) {
   const double want = std::ceil(std::max(0.0, span) * o.boxes_per_unit);
-  return even_smooth_at_least(std::max<size_t>(o.min_boxes, want < 1e6 ? static_cast<size_t>(want) : size_t{1000000}));
+  const size_t cap = std::max(o.min_boxes, o.max_boxes);
+  return even_smooth_at_least(std::clamp<size_t>(want < 1e9 ? static_cast<size_t>(want) : cap, o.min_boxes, cap));
 }
 
 struct FftRepulsion::Workspace {

@@ -26,6 +26,8 @@ struct FftRepulsionOptions {
   size_t nodes_per_box = 3;         // Lagrange interpolation nodes per box and axis
   double boxes_per_unit = 1.0;      // boxes per unit of map length (FIt-SNE: intervals_per_integer)
   size_t min_boxes = 50;            // at least this many boxes a side (FIt-SNE: min_num_intervals)
+  size_t max_boxes = 500;           // at most about this many (wider boxes beyond: a diverging map
+                                    // must not take gigabytes; t-SNE maps span ~10-300 units)
   size_t threads = 1;               // the result does not depend on it
 };
 

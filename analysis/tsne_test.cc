@@ -96,11 +96,30 @@ TEST(FftRepulsion, ApproachesTheExactSumsAtEveryScale) {
   }
 }
 
+TEST(FftRepulsion, AWideMapKeepsTheGridBounded) {
+  // A map 1,000 units across with max_boxes 60: boxes of ~17 units and a 360-node grid, not
+  // 1,000 boxes. Interpolation that coarse is inaccurate (the cap is a guard against a
+  // diverging map, far above the ~10-300 units real maps span); the sums stay finite.
+  std::vector<double> y;
+  for (int i = 0; i < 200; ++i) y.insert(y.end(), {(i % 2) * 1000.0 + i * 1e-3, i * 2e-3});
+  FftRepulsionOptions o;
+  o.max_boxes = 60;
+  EXPECT_LE(fft_repulsion_boxes(1000.0, o), 64u);
+  std::vector<double> fft;
+  FftRepulsion rep(o);
+  const double z = rep(y, fft);
+  EXPECT_TRUE(std::isfinite(z));
+  EXPECT_GT(z, 0);
+  ASSERT_EQ(fft.size(), y.size());
+  for (double v : fft) EXPECT_TRUE(std::isfinite(v));
+}
+
 TEST(FftRepulsion, BoxesAreEvenSmoothAndCoverTheSpan) {
   EXPECT_EQ(fft_repulsion_boxes(0.0), 50u);
   EXPECT_EQ(fft_repulsion_boxes(49.5), 50u);
   EXPECT_EQ(fft_repulsion_boxes(51.0), 54u);  // 52 = 4 x 13 is not 5-smooth
-  for (double span : {77.0, 123.4, 555.0}) {
+  EXPECT_EQ(fft_repulsion_boxes(1e12), 500u);  // max_boxes
+  for (double span : {77.0, 123.4, 455.0}) {
     const size_t b = fft_repulsion_boxes(span);
     EXPECT_GE(static_cast<double>(b), span);
     EXPECT_EQ(b % 2, 0u);
