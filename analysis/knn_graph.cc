@@ -16,8 +16,8 @@ KnnGraph exact_knn(MatrixView x, size_t k, size_t threads) {
   g.index.resize(n * k);
   g.distance.resize(n * k);
   const NeighborIndex index(RowTable::of(x), Metric::Euclidean);
-  // Slices of a few hundred queries: the batched scan reads the points once per slice.
-  const size_t slice = 256;
+  // Slices of 1,024 queries: the batched scan packs and reads the points once per slice.
+  const size_t slice = 1024;
   const size_t n_slices = (n + slice - 1) / slice;
   const size_t t = std::max<size_t>(1, std::min(threads, n_slices));
   auto work = [&](size_t w) {
