@@ -60,6 +60,12 @@ void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexit
 Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const size_t n = x.n_rows, d = x.n_cols, dims = o.dims;
   if (n < 2) return make_error(ErrorKind::InvalidArgument, "tsne", "t-SNE needs at least 2 points");
+  if (dims != 2 && (o.repulsion == TsneRepulsion::BarnesHut || o.repulsion == TsneRepulsion::Fft)) {
+    return make_error(ErrorKind::InvalidArgument, "--tsne-repulsion",
+                      fmt::format("{} repulsion is for 2-D maps; {}-D maps use exact forces (--tsne-repulsion exact "
+                                  "or auto)",
+                                  tsne_repulsion_name(o.repulsion), dims));
+  }
   if (!(o.perplexity > 0) || o.perplexity >= static_cast<double>(n)) {
     return make_error(ErrorKind::InvalidArgument, "--perplexity",
                       fmt::format("perplexity {} needs more points than that: {} points allow a perplexity below {}",

@@ -191,6 +191,12 @@ TEST(Tsne, BadInput) {
   auto same = tsne(MatrixView{x.data(), 10, 3}, o);
   ASSERT_TRUE(same.has_value()) << same.error().to_string();
   for (double v : same->y) EXPECT_TRUE(std::isfinite(v));
+  TsneOptions three = o;  // approximate forces are 2-D only: a clear error, not a silent switch
+  three.dims = 3;
+  three.repulsion = TsneRepulsion::Fft;
+  auto fft3 = tsne(MatrixView{x.data(), 10, 3}, three);
+  ASSERT_FALSE(fft3.has_value());
+  EXPECT_NE(fft3.error().message.find("2-D maps"), std::string::npos) << fft3.error().message;
   x[4] = NAN;
   auto nan = tsne(MatrixView{x.data(), 10, 3}, o);
   ASSERT_FALSE(nan.has_value());
