@@ -25,34 +25,43 @@ struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..sta
 };
 
 // Row-wise conditional probabilities by binary search on beta (sklearn _binary_search_perplexity).
-void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexity, std::vector<double>& p) {
+// Rows are independent: split across threads, the same result for any count.
+void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexity, size_t threads,
+                   std::vector<double>& p) {
   const size_t n = sqdist.size() / k;
   const double desired = std::log(perplexity);
   p.assign(n * k, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    double beta = 1, beta_min = -INFINITY, beta_max = INFINITY;
-    const double* d = sqdist.data() + i * k;
-    double* pi = p.data() + i * k;
-    for (int step = 0; step < 100; ++step) {
-      double sum = 0;
-      for (size_t j = 0; j < k; ++j) sum += pi[j] = std::exp(-d[j] * beta);
-      if (sum == 0) sum = 1e-8;
-      double sum_dp = 0;
-      for (size_t j = 0; j < k; ++j) {
-        pi[j] /= sum;
-        sum_dp += d[j] * pi[j];
-      }
-      const double diff = std::log(sum) + beta * sum_dp - desired;
-      if (std::abs(diff) <= 1e-5) break;
-      if (diff > 0) {
-        beta_min = beta;
-        beta = beta_max == INFINITY ? beta * 2 : (beta + beta_max) / 2;
-      } else {
-        beta_max = beta;
-        beta = beta_min == -INFINITY ? beta / 2 : (beta + beta_min) / 2;
+  const size_t t = std::max<size_t>(1, std::min(threads, n / 256 + 1));
+  auto rows = [&](size_t w) {
+    for (size_t i = w * n / t; i < (w + 1) * n / t; ++i) {
+      double beta = 1, beta_min = -INFINITY, beta_max = INFINITY;
+      const double* d = sqdist.data() + i * k;
+      double* pi = p.data() + i * k;
+      for (int step = 0; step < 100; ++step) {
+        double sum = 0;
+        for (size_t j = 0; j < k; ++j) sum += pi[j] = std::exp(-d[j] * beta);
+        if (sum == 0) sum = 1e-8;
+        double sum_dp = 0;
+        for (size_t j = 0; j < k; ++j) {
+          pi[j] /= sum;
+          sum_dp += d[j] * pi[j];
+        }
+        const double diff = std::log(sum) + beta * sum_dp - desired;
+        if (std::abs(diff) <= 1e-5) break;
+        if (diff > 0) {
+          beta_min = beta;
+          beta = beta_max == INFINITY ? beta * 2 : (beta + beta_max) / 2;
+        } else {
+          beta_max = beta;
+          beta = beta_min == -INFINITY ? beta / 2 : (beta + beta_min) / 2;
+        }
       }
     }
-  }
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < t; ++w) pool.emplace_back(rows, w);
+  rows(0);
+  for (auto& th : pool) th.join();
 }
 
 }  // namespace
@@ -82,7 +91,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   std::vector<double> sqdist(n * k);
   for (size_t a = 0; a < n * k; ++a) sqdist[a] = nn.distance[a] * nn.distance[a];
   std::vector<double> cond;
-  conditional_p(sqdist, k, o.perplexity, cond);
+  conditional_p(sqdist, k, o.perplexity, std::max<size_t>(1, o.threads), cond);
   // P = (P + P^T) / sum, as a symmetric sparse matrix.
   std::vector<std::vector<std::pair<uint32_t, double>>> rows(n);
   for (size_t i = 0; i < n; ++i)
