@@ -4,16 +4,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <thread>
 
 #include "analysis/knn_graph.h"
 #include "analysis/pca.h"
 #include "analysis/quadtree.h"
 #include "analysis/tsne_fft.h"
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -31,9 +30,9 @@ void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexit
   const size_t n = sqdist.size() / k;
   const double desired = std::log(perplexity);
   p.assign(n * k, 0.0);
-  const size_t t = std::max<size_t>(1, std::min(threads, n / 256 + 1));
-  auto rows = [&](size_t w) {
-    for (size_t i = w * n / t; i < (w + 1) * n / t; ++i) {
+  const size_t parts = n / 256 + 1;
+  run_jobs(parts, threads, [&](size_t part, size_t) {
+    for (size_t i = range_begin(n, parts, part); i < range_begin(n, parts, part + 1); ++i) {
       double beta = 1, beta_min = -INFINITY, beta_max = INFINITY;
       const double* d = sqdist.data() + i * k;
       double* pi = p.data() + i * k;
@@ -57,11 +56,7 @@ void conditional_p(const std::vector<double>& sqdist, size_t k, double perplexit
         }
       }
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < t; ++w) pool.emplace_back(rows, w);
-  rows(0);
-  for (auto& th : pool) th.join();
+  });
 }
 
 }  // namespace
@@ -162,15 +157,12 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
       const QuadTree tree(r.y);
       // Points split across threads; Z summed afterwards in point order, so the result does
       // not depend on the thread count.
-      const size_t t = std::max<size_t>(1, std::min<size_t>(o.threads, n / 256 + 1));
+      const size_t parts = n / 256 + 1;
       std::vector<double> zi(n);
-      auto work = [&](size_t w) {
-        for (size_t i = w * n / t; i < (w + 1) * n / t; ++i) zi[i] = tree.repulsion(i, o.theta, &rep[i * 2]);
-      };
-      std::vector<std::thread> pool;
-      for (size_t w = 1; w < t; ++w) pool.emplace_back(work, w);
-      work(0);
-      for (auto& th : pool) th.join();
+      run_jobs(parts, o.threads, [&](size_t part, size_t) {
+        for (size_t i = range_begin(n, parts, part); i < range_begin(n, parts, part + 1); ++i)
+          zi[i] = tree.repulsion(i, o.theta, &rep[i * 2]);
+      });
       for (double v : zi) z += v;
     } else {
       for (size_t i = 0; i < n; ++i) {
@@ -193,10 +185,10 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     // neither depends on the thread count).
     const size_t chunks = (n + 2047) / 2048;
     std::vector<double> kl_chunk(chunks, 0.0);
-    auto attract = [&](size_t chunk) {
+    run_jobs(chunks, o.threads, [&](size_t chunk, size_t) {
       double kl = 0;
       const double* y = r.y.data();
-      for (size_t i = chunk * n / chunks; i < (chunk + 1) * n / chunks; ++i) {
+      for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
         const double* yi = y + i * dims;
         if (dims == 2) {  // the common case, kept in registers
           double g0 = 0, g1 = 0;
@@ -231,16 +223,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
         }
       }
       kl_chunk[chunk] = kl;
-    };
-    const size_t workers = std::max<size_t>(1, std::min(o.threads, chunks));
-    std::atomic<size_t> next{0};
-    auto run = [&] {
-      for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) attract(c);
-    };
-    std::vector<std::thread> pool;
-    for (size_t w = 1; w < workers; ++w) pool.emplace_back(run);
-    run();
-    for (auto& th : pool) th.join();
+    });
     double kl = 0;
     for (double v : kl_chunk) kl += v;
     return kl;

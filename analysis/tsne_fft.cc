@@ -4,11 +4,11 @@
 #include <unsupported/Eigen/FFT>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <complex>
 #include <limits>
-#include <thread>
+
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -19,21 +19,6 @@ bool smooth(size_t v) {
   for (size_t f : {2, 3, 5})
     while (v % f == 0) v /= f;
   return v == 1;
-}
-
-// Runs job(k, worker) for k in [0, n_jobs) on up to `threads` workers, jobs handed out in
-// order; each job's result must not depend on the worker that ran it.
-template <class Job>
-void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
-  threads = std::max<size_t>(1, std::min(threads, n_jobs));
-  std::atomic<size_t> next{0};
-  auto worker = [&](size_t w) {
-    for (size_t k = next.fetch_add(1); k < n_jobs; k = next.fetch_add(1)) job(k, w);
-  };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < threads; ++w) pool.emplace_back(worker, w);
-  worker(0);
-  for (auto& t : pool) t.join();
 }
 
 // Row-column 2-D FFT of an (M x M) real grid that is zero outside its first rows_in rows and
@@ -234,7 +219,7 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
   zi.resize(n);
   const size_t chunks = std::min<size_t>(threads, (n + 4095) / 4096);
   run_jobs(chunks, threads, [&](size_t chunk, size_t) {
-    for (size_t i = chunk * n / chunks; i < (chunk + 1) * n / chunks; ++i) {
+    for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
       const double* wx = weight.data() + (i * 2) * p;
       const double* wy = weight.data() + (i * 2 + 1) * p;
       const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];

@@ -1,0 +1,31 @@
+// Runs independent jobs on a few threads. Jobs are handed out in order as workers become free;
+// the calling thread is worker 0. For results that must not depend on the thread count, a job's
+// output must depend only on its index (the worker number is for per-worker scratch).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+namespace embscope {
+
+// job(k, worker) for every k in [0, n_jobs), on min(threads, n_jobs) workers (at least one).
+template <class Job>
+void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
+  const size_t workers = std::max<size_t>(1, std::min(threads, n_jobs));
+  std::atomic<size_t> next{0};
+  auto work = [&](size_t w) {
+    for (size_t k = next.fetch_add(1); k < n_jobs; k = next.fetch_add(1)) job(k, w);
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& t : pool) t.join();
+}
+
+// The points [0, n) cut into `parts` equal ranges: range k is [begin(k), begin(k + 1)).
+inline size_t range_begin(size_t n, size_t parts, size_t k) { return k * n / parts; }
+
+}  // namespace embscope
