@@ -129,12 +129,15 @@ std::vector<std::vector<Neighbor>> AnnIndex::search(MatrixView queries, size_t k
     for (size_t want = std::min(n, k + (ex ? ex->size() : 0));; want = std::min(n, want * 2)) {
       hnsw_->setEf(std::max(ef, want));
       auto found = hnsw_->searchKnn(probe.data(), want);
-      std::vector<Neighbor> got;
+      std::vector<uint32_t> rows;
       while (!found.empty()) {
         const auto r = static_cast<uint32_t>(found.top().second);
         found.pop();
-        if (usable(r)) got.push_back({r, exact_.score(q, r)});
+        if (usable(r)) rows.push_back(r);
       }
+      const std::vector<double> exact = exact_.scores(q, rows);
+      std::vector<Neighbor> got;
+      for (size_t j = 0; j < rows.size(); ++j) got.push_back({rows[j], exact[j]});
       if (got.size() >= k || want >= n) {
         const bool smaller_first = metric_ == Metric::Euclidean;
         std::sort(got.begin(), got.end(), [&](const Neighbor& a, const Neighbor& b) {

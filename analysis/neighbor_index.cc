@@ -120,13 +120,16 @@ double NeighborIndex::exact(const Query& q, uint32_t row) const {
   return 0;
 }
 
-double NeighborIndex::score(std::span<const float> query, uint32_t row) const {
-  Query q;
+std::vector<double> NeighborIndex::scores(std::span<const float> query, std::span<const uint32_t> rows) const {
+  Query q;  // prepared once for all the rows
   q.exact.assign(query.begin(), query.end());
   double s = 0;
   for (double x : q.exact) s += x * x;
   q.norm = std::sqrt(s);
-  return exact(q, row);
+  std::vector<double> out;
+  out.reserve(rows.size());
+  for (uint32_t row : rows) out.push_back(exact(q, row));
+  return out;
 }
 
 // Scores s[0..rows) of rows first.. for one query -> its candidates. `unit`: the scores are

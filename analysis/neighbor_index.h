@@ -61,9 +61,9 @@ class NeighborIndex {
   // Cosine: zero rows never answer and a zero query gets an empty list.
   std::vector<std::vector<Neighbor>> search(MatrixView queries, size_t k, const SearchFilter& filter = {}) const;
 
-  // The exact score of one row for one query (D floats), in double, as search() reports it
-  // (cosine needs a non-zero query and row).
-  double score(std::span<const float> query, uint32_t row) const;
+  // The exact scores of some rows for one query (D floats), in double, as search() reports
+  // them (cosine needs a non-zero query and rows).
+  std::vector<double> scores(std::span<const float> query, std::span<const uint32_t> rows) const;
 
  private:
   struct Query;
