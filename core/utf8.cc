@@ -29,6 +29,18 @@ size_t sequence_length(std::string_view s, size_t i) {
 
 }  // namespace
 
+bool is_ascii(std::string_view s) {
+  size_t i = 0;
+  uint64_t any = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    __builtin_memcpy(&w, s.data() + i, 8);
+    any |= w;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<uint8_t>(s[i]);
+  return (any & 0x8080808080808080ull) == 0;
+}
+
 std::optional<size_t> find_invalid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -14,6 +14,9 @@ namespace embscope {
 // (Unicode 15, Table 3-7: no overlongs, no surrogates, nothing above U+10FFFF), or nullopt.
 std::optional<size_t> find_invalid_utf8(std::string_view s);
 
+// True when every byte of s is below 0x80 (then byte offsets are character offsets).
+bool is_ascii(std::string_view s);
+
 // Printable rendering of untrusted bytes for a message: valid UTF-8 printable characters are
 // kept, control characters and invalid bytes become \xNN, quotes and backslashes are escaped;
 // at most `max_bytes` of input are shown, then "...". Example: "a\x01b\xff" -> a\x01b\xff.

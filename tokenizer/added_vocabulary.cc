@@ -2,6 +2,7 @@
 #include "tokenizer/added_vocabulary.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/utf8.h"
 #include "tokenizer/unicode.h"
@@ -70,14 +71,45 @@ void AddedVocabulary::build(Matcher& m, bool normalized_set, const Normalizer* n
     if (pattern.empty()) continue;
     m.patterns.emplace_back(std::move(pattern), static_cast<uint32_t>(i));
   }
+  std::vector<std::map<unsigned char, uint32_t>> children(1);
+  std::vector<int32_t> ends(1, -1);
   for (size_t p = 0; p < m.patterns.size(); ++p) {
-    m.by_first_byte[static_cast<unsigned char>(m.patterns[p].first[0])].push_back(p);
+    uint32_t node = 0;
+    for (char ch : m.patterns[p].first) {
+      const auto c = static_cast<unsigned char>(ch);
+      auto it = children[node].find(c);
+      if (it == children[node].end()) {
+        const auto child = static_cast<uint32_t>(children.size());
+        children.emplace_back();
+        ends.push_back(-1);
+        it = children[node].emplace(c, child).first;
+      }
+      node = it->second;
+    }
+    if (ends[node] < 0) ends[node] = static_cast<int32_t>(p);  // the first of equal patterns wins
+    m.starts[static_cast<unsigned char>(m.patterns[p].first[0])] = true;
   }
-  for (auto& [b, list] : m.by_first_byte) {
-    std::stable_sort(list.begin(), list.end(), [&](size_t a, size_t c) {
-      return m.patterns[a].first.size() > m.patterns[c].first.size();
-    });
+  m.nodes.clear();
+  m.edges.clear();
+  for (size_t n = 0; n < children.size(); ++n) {
+    m.nodes.push_back({static_cast<uint32_t>(m.edges.size()), static_cast<uint32_t>(children[n].size()), ends[n]});
+    m.edges.insert(m.edges.end(), children[n].begin(), children[n].end());
   }
+}
+
+const std::pair<std::string, uint32_t>* AddedVocabulary::Matcher::longest_at(std::string_view text, size_t pos) const {
+  const std::pair<std::string, uint32_t>* best = nullptr;
+  uint32_t node = 0;
+  for (size_t i = pos; i < text.size(); ++i) {
+    const Node& n = nodes[node];
+    const auto first = edges.begin() + n.edge_begin, last = first + n.edge_count;
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto it = std::lower_bound(first, last, c, [](const auto& e, unsigned char b) { return e.first < b; });
+    if (it == last || it->first != c) break;
+    node = it->second;
+    if (nodes[node].pattern >= 0) best = &patterns[static_cast<size_t>(nodes[node].pattern)];
+  }
+  return best;
 }
 
 std::vector<std::pair<std::optional<uint32_t>, ByteRange>> AddedVocabulary::find(std::string_view text, const Matcher& m,
@@ -95,17 +127,8 @@ std::vector<std::pair<std::optional<uint32_t>, ByteRange>> AddedVocabulary::find
   size_t pos = 0;
   while (pos < text.size()) {
     // Leftmost-longest: at the first position where any pattern matches, the longest one.
-    auto it = m.by_first_byte.find(static_cast<unsigned char>(text[pos]));
-    const std::pair<std::string, uint32_t>* hit = nullptr;
-    if (it != m.by_first_byte.end()) {
-      for (size_t p : it->second) {
-        const auto& pat = m.patterns[p].first;
-        if (text.compare(pos, pat.size(), pat) == 0) {
-          hit = &m.patterns[p];
-          break;
-        }
-      }
-    }
+    const std::pair<std::string, uint32_t>* hit =
+        m.starts[static_cast<unsigned char>(text[pos])] ? m.longest_at(text, pos) : nullptr;
     if (!hit) {
       ++pos;
       continue;

@@ -3,11 +3,12 @@
 
 #include <fmt/format.h>
 
-#include <queue>
-#include <unordered_map>
+#include <algorithm>
+#include <functional>
 
 #include "core/utf8.h"
 #include "text/byte_level.h"
+#include "tokenizer/token_cache.h"
 
 namespace embscope {
 namespace {
@@ -29,11 +30,28 @@ struct Candidate {
   bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
 };
 
-using WordCache = std::unordered_map<std::string, std::vector<ModelToken>, StringViewHash, std::equal_to<>>;
+// Per-thread word caches: a word's tokens as (id, byte length) pairs.
+TokenCache& cache_for(uint64_t instance) {
+  return TokenCache::for_thread(instance, kCacheCapacity, kCacheMaxWordBytes);
+}
 
-WordCache& cache_for(uint64_t instance) {
-  thread_local std::unordered_map<uint64_t, WordCache> caches;
-  return caches[instance];
+// Appends cached (id, length) pairs as tokens with offsets relative to the word.
+void append_cached(const uint32_t* pairs, uint32_t n, std::vector<ModelToken>& out) {
+  uint32_t pos = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    out.push_back({pairs[2 * k], pos, pos + pairs[2 * k + 1]});
+    pos += pairs[2 * k + 1];
+  }
+}
+
+void insert_cached(TokenCache& cache, std::string_view word, const ModelToken* tokens, size_t n) {
+  uint32_t pairs[2 * kCacheMaxWordBytes];
+  if (n > kCacheMaxWordBytes) return;
+  for (size_t k = 0; k < n; ++k) {
+    pairs[2 * k] = tokens[k].id;
+    pairs[2 * k + 1] = tokens[k].end - tokens[k].begin;
+  }
+  cache.insert(word, pairs, static_cast<uint32_t>(n));
 }
 
 }  // namespace
@@ -73,20 +91,40 @@ Result<std::unique_ptr<BpeModel>> BpeModel::create(ModelSpec spec, const std::st
   }
   {
     constexpr std::string_view kMarker = "\xE2\x96\x81";
-    bool any_marker = false, crossing = false;
-    for (size_t i = 0; i < pieces.size() && !crossing; ++i) {
+    constexpr size_t kMaxCrossing = 16;
+    bool any_marker = false;
+    for (size_t i = 0; i < pieces.size() && m->crossing_.size() <= kMaxCrossing; ++i) {
       if (!m->spec_.present[i]) continue;
       const std::string& p = pieces[i];
+      CrossingPiece c;
       for (size_t pos = p.find(kMarker); pos != std::string::npos; pos = p.find(kMarker, pos + 1)) {
         any_marker = true;
-        if (pos > 0 && !(pos >= 3 && p.compare(pos - 3, 3, kMarker) == 0)) crossing = true;
+        if (pos > 0 && !(pos >= 3 && p.compare(pos - 3, 3, kMarker) == 0)) c.at.push_back(static_cast<uint32_t>(pos));
+      }
+      if (!c.at.empty()) {
+        c.text = p;
+        m->crossing_.push_back(std::move(c));
+      }
+    }
+    bool byte_merges = false;
+    if (m->spec_.byte_fallback) {
+      auto is_byte_piece = [](const std::string& s) {
+        return s.size() == 6 && s.compare(0, 3, "<0x") == 0 && s[5] == '>';
+      };
+      for (const auto& [a, b] : merges) {
+        if (is_byte_piece(a) || is_byte_piece(b)) {
+          byte_merges = true;
+          break;
+        }
       }
     }
     const bool positional = (m->spec_.continuing_subword_prefix && !m->spec_.continuing_subword_prefix->empty()) ||
                             (m->spec_.end_of_word_suffix && !m->spec_.end_of_word_suffix->empty()) ||
                             m->spec_.ignore_merges;
     const bool drops = !m->spec_.byte_fallback && !m->unk_id_;
-    m->split_at_marker_ = any_marker && !crossing && !positional && !drops && !m->spec_.dropout.value_or(0.0);
+    m->split_at_marker_ = any_marker && m->crossing_.size() <= kMaxCrossing && !byte_merges && !positional &&
+                          !drops && !m->spec_.dropout.value_or(0.0);
+    if (!m->split_at_marker_) m->crossing_.clear();
   }
   m->have_raw_byte_ids_ = !m->spec_.dropout.value_or(0.0) &&
                           !(m->spec_.continuing_subword_prefix && !m->spec_.continuing_subword_prefix->empty()) &&
@@ -179,18 +217,27 @@ Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) co
 }
 
 void BpeModel::merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& lens, std::vector<ModelToken>& out) const {
-  std::vector<Symbol> sym(ids.size());
+  thread_local std::vector<Symbol> sym;  // scratch: words are merged by the million
+  sym.resize(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {
     sym[k] = {ids[k], static_cast<int32_t>(k) - 1, k + 1 < ids.size() ? static_cast<int32_t>(k + 1) : -1, 0, lens[k]};
   }
-  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> queue;
+  // A binary min-heap on a reused vector (std::priority_queue would allocate per word).
+  thread_local std::vector<Candidate> queue;
+  queue.clear();
+  const auto push = [&](Candidate c) {
+    queue.push_back(c);
+    std::push_heap(queue.begin(), queue.end(), std::greater<>());
+  };
   uint32_t rank, merged;
   for (size_t k = 0; k + 1 < sym.size(); ++k) {
-    if (merges_.get(sym[k].id, sym[k + 1].id, rank, merged)) queue.push({rank, static_cast<uint32_t>(k), merged});
+    if (merges_.get(sym[k].id, sym[k + 1].id, rank, merged)) queue.push_back({rank, static_cast<uint32_t>(k), merged});
   }
+  std::make_heap(queue.begin(), queue.end(), std::greater<>());
   while (!queue.empty()) {
-    const Candidate top = queue.top();
-    queue.pop();
+    std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+    const Candidate top = queue.back();
+    queue.pop_back();
     Symbol& left = sym[top.pos];
     if (left.len == 0 || left.next < 0) continue;
     Symbol& right = sym[static_cast<size_t>(left.next)];
@@ -201,10 +248,10 @@ void BpeModel::merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& 
     left.next = right.next;
     if (right.next >= 0) sym[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(top.pos);
     if (left.prev >= 0 && merges_.get(sym[static_cast<size_t>(left.prev)].id, left.id, rank, merged)) {
-      queue.push({rank, static_cast<uint32_t>(left.prev), merged});
+      push({rank, static_cast<uint32_t>(left.prev), merged});
     }
     if (left.next >= 0 && merges_.get(left.id, sym[static_cast<size_t>(left.next)].id, rank, merged)) {
-      queue.push({rank, top.pos, merged});
+      push({rank, top.pos, merged});
     }
   }
   // Offsets are running sums of the symbol lengths, as the reference computes them (so a
@@ -227,11 +274,12 @@ void BpeModel::tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>&
       return;
     }
   }
-  const bool cacheable = raw.size() < kCacheMaxWordBytes;
-  WordCache& cache = cache_for(instance_ ^ 0x5bd1e995ULL);
+  TokenCache& cache = cache_for(instance_ ^ 0x5bd1e995ULL);
+  const bool cacheable = cache.cacheable(raw);
   if (cacheable) {
-    if (auto it = cache.find(raw); it != cache.end()) {
-      out.insert(out.end(), it->second.begin(), it->second.end());
+    uint32_t n;
+    if (const uint32_t* pairs = cache.find(raw, n)) {
+      append_cached(pairs, n, out);
       return;
     }
   }
@@ -239,9 +287,7 @@ void BpeModel::tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>&
   for (size_t k = 0; k < raw.size(); ++k) ids[k] = raw_byte_ids_[static_cast<uint8_t>(raw[k])];
   const size_t before = out.size();
   merge_symbols(ids, lens, out);
-  if (cacheable && cache.size() < kCacheCapacity) {
-    cache.emplace(std::string(raw), std::vector<ModelToken>(out.begin() + static_cast<std::ptrdiff_t>(before), out.end()));
-  }
+  if (cacheable) insert_cached(cache, raw, out.data() + before, out.size() - before);
 }
 
 Status BpeModel::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
@@ -257,10 +303,7 @@ Status BpeModel::tokenize(std::string_view word, std::vector<ModelToken>& out) c
   size_t start = 0;
   size_t pos = word.find(kMarker, 1);
   while (true) {
-    // Next boundary: a marker whose previous character is not a marker.
-    while (pos != std::string_view::npos && pos >= 3 && word.compare(pos - 3, 3, kMarker) == 0) {
-      pos = word.find(kMarker, pos + 1);
-    }
+    while (pos != std::string_view::npos && !is_word_start(word, pos)) pos = word.find(kMarker, pos + 1);
     const size_t end = pos == std::string_view::npos ? word.size() : pos;
     const size_t before = out.size();
     EMB_TRY(tokenize_cached(word.substr(start, end - start), out));
@@ -275,17 +318,31 @@ Status BpeModel::tokenize(std::string_view word, std::vector<ModelToken>& out) c
   return {};
 }
 
+bool BpeModel::is_word_start(std::string_view word, size_t pos) const {
+  constexpr std::string_view kMarker = "\xE2\x96\x81";
+  if (pos == 0 || (pos >= 3 && word.compare(pos - 3, 3, kMarker) == 0)) return false;  // a run of markers goes on
+  for (const auto& c : crossing_) {
+    for (uint32_t at : c.at) {
+      if (pos >= at && word.size() - (pos - at) >= c.text.size() && word.compare(pos - at, c.text.size(), c.text) == 0) {
+        return false;  // a crossing piece could join the two sides here
+      }
+    }
+  }
+  return true;
+}
+
 Status BpeModel::tokenize_cached(std::string_view word, std::vector<ModelToken>& out) const {
   if (word.empty()) return {};
-  if (word.size() >= kCacheMaxWordBytes) return merge_word(word, out);
-  WordCache& cache = cache_for(instance_);
-  if (auto it = cache.find(word); it != cache.end()) {
-    out.insert(out.end(), it->second.begin(), it->second.end());
+  TokenCache& cache = cache_for(instance_);
+  if (!cache.cacheable(word)) return merge_word(word, out);
+  uint32_t n;
+  if (const uint32_t* pairs = cache.find(word, n)) {
+    append_cached(pairs, n, out);
     return {};
   }
   const size_t before = out.size();
   EMB_TRY(merge_word(word, out));
-  if (cache.size() < kCacheCapacity) cache.emplace(std::string(word), std::vector<ModelToken>(out.begin() + static_cast<std::ptrdiff_t>(before), out.end()));
+  insert_cached(cache, word, out.data() + before, out.size() - before);
   return {};
 }
 

@@ -22,6 +22,7 @@ class BpeModel final : public TokenModel {
   // Precondition: raw_bytes_ready().
   void tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>& out) const;
   bool raw_bytes_ready() const { return have_raw_byte_ids_; }
+  bool byte_fallback() const { return have_byte_ids_; }
   std::optional<uint32_t> token_to_id(std::string_view piece) const override { return vocab_.get(piece); }
   const std::string* id_to_token(uint32_t id) const override {
     return id < spec_.pieces.size() && spec_.present[id] ? &spec_.pieces[id] : nullptr;
@@ -42,12 +43,21 @@ class BpeModel final : public TokenModel {
   uint32_t raw_byte_ids_[256];  // id of the byte-level character of each byte
   bool have_raw_byte_ids_ = false;
   uint64_t instance_;  // keys the per-thread word cache
-  // SentencePiece-style vocabularies (Gemma, Llama 2): when no piece has '▁' right after
-  // another character (only runs of '▁' exist), no merge can cross the point before a '▁'
-  // that follows a non-'▁' character, so a long sequence is merged word by word, with the
-  // same result and word caching. Only with nothing dropped (unk or byte fallback) and no
-  // prefix / suffix / ignore_merges, where positions matter.
+  // SentencePiece-style vocabularies (Gemma, Llama 2): a '▁' that follows a non-'▁' character
+  // starts a word. A merge can join across that point only into a "crossing" piece (one with
+  // such a '▁' inside), and a token covers exactly its own text, so where no crossing piece
+  // matches the text around the point, the two sides merge independently: a long sequence is
+  // merged word by word, with the same result and word caching. Gemma 3 has one crossing
+  // piece (">▁</"); a vocabulary with more than a few is not split. Only with nothing dropped
+  // (unk or byte fallback), no merge of byte-fallback tokens (their text is not what they
+  // cover) and no prefix / suffix / ignore_merges, where positions matter.
   bool split_at_marker_ = false;
+  struct CrossingPiece {
+    std::string text;
+    std::vector<uint32_t> at;  // byte positions of its word-starting '▁'s
+  };
+  std::vector<CrossingPiece> crossing_;
+  bool is_word_start(std::string_view word, size_t pos) const;
   Status tokenize_cached(std::string_view word, std::vector<ModelToken>& out) const;
 };
 

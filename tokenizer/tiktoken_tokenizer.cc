@@ -5,26 +5,19 @@
 
 #include <atomic>
 #include <queue>
-#include <unordered_map>
 
 #include "core/utf8.h"
 #include "text/byte_level.h"
+#include "tokenizer/token_cache.h"
 
 namespace embscope {
 namespace {
 
 std::atomic<uint64_t> g_instances{1};
 
-struct CachedPiece {
-  std::vector<uint32_t> ids, lens;
-};
-
-using PieceCache = std::unordered_map<std::string, CachedPiece, StringViewHash, std::equal_to<>>;
-
-PieceCache& cache_for(uint64_t instance) {
-  thread_local std::unordered_map<uint64_t, PieceCache> caches;
-  return caches[instance];
-}
+// Per-thread cache: a piece's tokens as (rank, byte length) pairs.
+constexpr size_t kCacheCapacity = 100000;
+constexpr size_t kCacheMaxPieceBytes = 256;
 
 }  // namespace
 
@@ -131,19 +124,30 @@ Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view tex
   std::vector<EncodedToken> out;
   std::vector<std::pair<size_t, size_t>> pieces;
   std::vector<uint32_t> ids, lens;
-  auto& cache = cache_for(instance_);
+  TokenCache& cache = TokenCache::for_thread(instance_, kCacheCapacity, kCacheMaxPieceBytes);
+  std::vector<uint32_t> pairs;
   auto encode_ordinary = [&](size_t begin, size_t end) {
     regex_->find_all(text.substr(begin, end - begin), pieces);
     for (const auto& [pb, pe] : pieces) {
       const std::string_view piece = text.substr(begin + pb, pe - pb);
       ids.clear();
       lens.clear();
-      if (auto it = cache.find(piece); it != cache.end()) {
-        ids = it->second.ids;
-        lens = it->second.lens;
+      uint32_t n;
+      if (const uint32_t* hit = cache.find(piece, n)) {
+        for (uint32_t k = 0; k < n; ++k) {
+          ids.push_back(hit[2 * k]);
+          lens.push_back(hit[2 * k + 1]);
+        }
       } else {
         merge_piece(piece, ids, lens);
-        if (piece.size() < 256 && cache.size() < 100000) cache.emplace(std::string(piece), CachedPiece{ids, lens});
+        if (cache.cacheable(piece)) {
+          pairs.clear();
+          for (size_t k = 0; k < ids.size(); ++k) {
+            pairs.push_back(ids[k]);
+            pairs.push_back(lens[k]);
+          }
+          cache.insert(piece, pairs.data(), static_cast<uint32_t>(ids.size()));
+        }
       }
       uint32_t at = static_cast<uint32_t>(begin + pb);
       for (size_t k = 0; k < ids.size(); ++k) {

@@ -81,6 +81,13 @@ void widen_to_chars(std::string_view text, EncodedToken& t) {
 }
 
 void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, bool widen) {
+  if (is_ascii(text)) {  // one character a byte, nothing to widen
+    for (auto& e : tokens) {
+      e.char_begin = e.byte_begin;
+      e.char_end = e.byte_end;
+    }
+    return;
+  }
   size_t cursor_byte = 0, cursor_char = 0;
   auto to_char = [&](uint32_t b) -> uint32_t {
     if (b < cursor_byte) cursor_byte = 0, cursor_char = 0;
@@ -161,6 +168,18 @@ Result<std::unique_ptr<HfTokenizer>> HfTokenizer::create(TokenizerSpec spec) {
   t->fast_ = eligible && bpe && bpe->raw_bytes_ready();
   t->fast_if_nfc_ = t->fast_ && nfc_only;
   t->added_ = std::make_unique<AddedVocabulary>(std::move(spec.added_tokens), t->normalizer_.get());
+  {
+    constexpr std::string_view kMarker = "\xE2\x96\x81";
+    const NormalizerSpec* n = spec.normalizer ? &*spec.normalizer : nullptr;
+    const bool replaces_spaces = n && n->type == NormalizerSpec::Type::Replace && !n->pattern.is_regex &&
+                                 n->pattern.text == " " && n->content == kMarker;
+    // A Split on ' ' finds nothing once every ' ' is a '▁'.
+    const PreTokenizerSpec* p = spec.pre_tokenizer ? &*spec.pre_tokenizer : nullptr;
+    const bool no_split = !p || (p->type == PreTokenizerSpec::Type::Split && !p->pattern.is_regex &&
+                                 p->pattern.text == " " && !p->invert);
+    t->marker_fast_ = replaces_spaces && no_split && bpe && bpe->byte_fallback() && bpe->token_to_id(kMarker) &&
+                      !t->added_->has_normalized_tokens();
+  }
   t->post_ = std::move(spec.post_processor);
   static constexpr std::string_view kModelNames[] = {"BPE", "Unigram", "WordPiece", "WordLevel"};
   t->kind_ = fmt::format("tokenizer.json ({}{})", kModelNames[static_cast<int>(model_type)],
@@ -231,6 +250,8 @@ Result<std::vector<EncodedToken>> HfTokenizer::encode(std::string_view text, con
   // NFC leaves NFC text (and its alignments) untouched, so such text takes the fast path.
   if (fast_ && !o.general_path && (!fast_if_nfc_ || is_nfc(text))) {
     encode_fast(text, o.special != SpecialTokens::Text, out);
+  } else if (marker_fast_ && !o.general_path) {
+    EMB_TRY(encode_marker_fast(text, o.special != SpecialTokens::Text, out));
   } else {
     EMB_TRY(encode_general(text, o, out));
   }
@@ -239,20 +260,25 @@ Result<std::vector<EncodedToken>> HfTokenizer::encode(std::string_view text, con
   return out;
 }
 
+EncodedToken HfTokenizer::added_token(uint32_t id, ByteRange r) const {
+  EncodedToken e;
+  e.id = id;
+  e.byte_begin = r.first;
+  e.byte_end = r.second;
+  e.added = true;
+  e.special = is_special(id);
+  return e;
+}
+
 void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::vector<EncodedToken>& out) const {
   const auto* bpe = static_cast<const BpeModel*>(model_.get());
-  std::vector<std::pair<size_t, size_t>> ranges, next, matches;
-  std::vector<ModelToken> toks;
+  // Scratch kept by the thread: a line at a time would otherwise allocate four vectors.
+  thread_local std::vector<std::pair<size_t, size_t>> ranges, next, matches;
+  thread_local std::vector<ModelToken> toks;
   const size_t first_new = out.size();
   for (const auto& [id, r] : added_->split_raw(text, match_special)) {
     if (id) {
-      EncodedToken e;
-      e.id = *id;
-      e.byte_begin = r.first;
-      e.byte_end = r.second;
-      e.added = true;
-      e.special = is_special(*id);
-      out.push_back(e);
+      out.push_back(added_token(*id, r));
       continue;
     }
     ranges.assign(1, {r.first, r.second});
@@ -283,7 +309,53 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
     }
   }
   // Each byte-level character aligns to its whole original character, as in the general path.
-  for (size_t k = first_new; k < out.size(); ++k) widen_to_chars(text, out[k]);
+  if (!is_ascii(text)) {
+    for (size_t k = first_new; k < out.size(); ++k) widen_to_chars(text, out[k]);
+  }
+}
+
+Status HfTokenizer::encode_marker_fast(std::string_view text, bool match_special, std::vector<EncodedToken>& out) const {
+  constexpr std::string_view kMarker = "\xE2\x96\x81";
+  thread_local std::string norm;
+  thread_local std::vector<uint32_t> markers;  // where each ' ' became a '▁' in norm
+  thread_local std::vector<ModelToken> toks;
+  const bool ascii = is_ascii(text);
+  for (const auto& [id, r] : added_->split_raw(text, match_special)) {
+    if (id) {
+      out.push_back(added_token(*id, r));
+      continue;
+    }
+    const std::string_view piece = text.substr(r.first, r.second - r.first);
+    norm.clear();
+    markers.clear();
+    for (size_t i = 0; i < piece.size();) {
+      const size_t space = piece.find(' ', i);
+      const size_t stop = space == std::string_view::npos ? piece.size() : space;
+      norm.append(piece, i, stop - i);
+      if (stop == piece.size()) break;
+      markers.push_back(static_cast<uint32_t>(norm.size()));
+      norm.append(kMarker);
+      i = stop + 1;
+    }
+    toks.clear();
+    EMB_TRY(model_->tokenize(norm, toks));
+    // Token offsets only grow; a '▁' is never split ('▁' is a piece), so each normalized
+    // offset sits at a character boundary and maps back by two bytes per '▁' before it.
+    size_t seen = 0;
+    auto to_original = [&](uint32_t at) {
+      while (seen < markers.size() && markers[seen] < at) ++seen;
+      return r.first + at - 2 * static_cast<uint32_t>(seen);
+    };
+    for (const auto& mt : toks) {
+      EncodedToken e;
+      e.id = mt.id;
+      e.byte_begin = to_original(mt.begin);
+      e.byte_end = to_original(mt.end);
+      if (!ascii) widen_to_chars(text, e);  // a byte-fallback token covers its whole character
+      out.push_back(e);
+    }
+  }
+  return {};
 }
 
 Status HfTokenizer::encode_general(std::string_view text, const EncodeOptions& o, std::vector<EncodedToken>& out) const {

@@ -92,6 +92,8 @@ class HfTokenizer final : public Tokenizer {
 
  private:
   void post_process(std::vector<EncodedToken>& tokens, bool add_special) const;
+  // An added token matched in the raw text at byte range r.
+  EncodedToken added_token(uint32_t id, ByteRange r) const;
   // Byte-level fast path (no normalizer; Split / ByteLevel pre-tokenizers; BPE): the same
   // pieces and tokens as the general path without building NormalizedStrings. Proven equal
   // by the goldens, which run both paths.
@@ -103,6 +105,12 @@ class HfTokenizer final : public Tokenizer {
   bool fast_ = false;
   bool fast_if_nfc_ = false;  // the only normalizer is NFC: the fast path serves NFC text
   void encode_fast(std::string_view text, bool match_special, std::vector<EncodedToken>& out) const;
+  // SentencePiece-style fast path (Gemma 3): the only normalizer replaces ' ' with '▁', no
+  // pre-tokenizer splits the result, BPE with byte fallback, added tokens matched on the raw
+  // text. Each ' ' becomes '▁' in a plain string and offsets map back by counting them; the
+  // goldens run both paths.
+  bool marker_fast_ = false;
+  Status encode_marker_fast(std::string_view text, bool match_special, std::vector<EncodedToken>& out) const;
   Status encode_general(std::string_view text, const EncodeOptions& o, std::vector<EncodedToken>& out) const;
 
   std::string source_;
