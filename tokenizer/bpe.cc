@@ -212,11 +212,12 @@ Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) co
     ids.push_back(s.id);
     lens.push_back(s.len);
   }
-  merge_symbols(ids, lens, out);
+  merge_by_rank(merges_, ids, lens, out);
   return {};
 }
 
-void BpeModel::merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& lens, std::vector<ModelToken>& out) const {
+void merge_by_rank(const PairMap& merges, const std::vector<uint32_t>& ids, const std::vector<uint32_t>& lens,
+                   std::vector<ModelToken>& out) {
   thread_local std::vector<Symbol> sym;  // scratch: words are merged by the million
   sym.resize(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {
@@ -230,8 +231,9 @@ void BpeModel::merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& 
     std::push_heap(queue.begin(), queue.end(), std::greater<>());
   };
   uint32_t rank, merged;
+  for (size_t k = 0; k + 1 < sym.size(); ++k) merges.prefetch(sym[k].id, sym[k + 1].id);
   for (size_t k = 0; k + 1 < sym.size(); ++k) {
-    if (merges_.get(sym[k].id, sym[k + 1].id, rank, merged)) queue.push_back({rank, static_cast<uint32_t>(k), merged});
+    if (merges.get(sym[k].id, sym[k + 1].id, rank, merged)) queue.push_back({rank, static_cast<uint32_t>(k), merged});
   }
   std::make_heap(queue.begin(), queue.end(), std::greater<>());
   while (!queue.empty()) {
@@ -241,16 +243,16 @@ void BpeModel::merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& 
     Symbol& left = sym[top.pos];
     if (left.len == 0 || left.next < 0) continue;
     Symbol& right = sym[static_cast<size_t>(left.next)];
-    if (!merges_.get(left.id, right.id, rank, merged) || merged != top.merged) continue;  // stale
+    if (!merges.get(left.id, right.id, rank, merged) || merged != top.merged) continue;  // stale
     left.id = top.merged;
     left.len += right.len;
     right.len = 0;
     left.next = right.next;
     if (right.next >= 0) sym[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(top.pos);
-    if (left.prev >= 0 && merges_.get(sym[static_cast<size_t>(left.prev)].id, left.id, rank, merged)) {
+    if (left.prev >= 0 && merges.get(sym[static_cast<size_t>(left.prev)].id, left.id, rank, merged)) {
       push({rank, static_cast<uint32_t>(left.prev), merged});
     }
-    if (left.next >= 0 && merges_.get(left.id, sym[static_cast<size_t>(left.next)].id, rank, merged)) {
+    if (left.next >= 0 && merges.get(left.id, sym[static_cast<size_t>(left.next)].id, rank, merged)) {
       push({rank, top.pos, merged});
     }
   }
@@ -286,7 +288,7 @@ void BpeModel::tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>&
   std::vector<uint32_t> ids(raw.size()), lens(raw.size(), 1);
   for (size_t k = 0; k < raw.size(); ++k) ids[k] = raw_byte_ids_[static_cast<uint8_t>(raw[k])];
   const size_t before = out.size();
-  merge_symbols(ids, lens, out);
+  merge_by_rank(merges_, ids, lens, out);
   if (cacheable) insert_cached(cache, raw, out.data() + before, out.size() - before);
 }
 

@@ -12,6 +12,12 @@
 
 namespace embscope {
 
+// The merge loop shared by BPE models and tiktoken: initial symbols (id, byte length) are
+// merged lowest rank first (leftmost on ties) through `merges`, until no pair merges; the
+// tokens are appended with offsets as running sums of their lengths, from 0.
+void merge_by_rank(const PairMap& merges, const std::vector<uint32_t>& ids, const std::vector<uint32_t>& lens,
+                   std::vector<ModelToken>& out);
+
 class BpeModel final : public TokenModel {
  public:
   static Result<std::unique_ptr<BpeModel>> create(ModelSpec spec, const std::string& source);
@@ -31,8 +37,6 @@ class BpeModel final : public TokenModel {
 
  private:
   Status merge_word(std::string_view word, std::vector<ModelToken>& out) const;
-  // The merge loop over initial symbols (id, byte length).
-  void merge_symbols(std::vector<uint32_t>& ids, std::vector<uint32_t>& lens, std::vector<ModelToken>& out) const;
 
   ModelSpec spec_;
   StringIdMap vocab_;

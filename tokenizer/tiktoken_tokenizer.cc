@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <atomic>
-#include <queue>
 
 #include "core/utf8.h"
 #include "text/byte_level.h"
@@ -33,6 +32,24 @@ Result<std::unique_ptr<TiktokenTokenizer>> TiktokenTokenizer::create(TiktokenSpe
       return make_error(ErrorKind::Format, spec.source, fmt::format("byte 0x{:02X} has no rank; every byte needs one", b));
     }
   }
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t->byte_ranks_[b] = *t->ranks_.get(std::string_view(&c, 1));
+  }
+  // Every way each token splits into two tokens; a pair's rank is its concatenation's.
+  size_t n_splits = 0;
+  for (const auto& tok : spec.tokens) n_splits += tok.empty() ? 0 : tok.size() - 1;
+  t->pairs_.reserve(n_splits / 2);
+  for (const auto& tok : spec.tokens) {
+    if (tok.size() < 2) continue;
+    const uint32_t whole = *t->ranks_.get(tok);  // a later duplicate wins, as in ranks_
+    const std::string_view v(tok);
+    for (size_t k = 1; k < v.size(); ++k) {
+      const auto left = t->ranks_.get(v.substr(0, k));
+      if (!left) continue;
+      if (const auto right = t->ranks_.get(v.substr(k))) t->pairs_.put(*left, *right, whole, whole);
+    }
+  }
   t->n_vocab_ = spec.tokens.size();
   for (const auto& [s, id] : spec.special) t->n_vocab_ = std::max<size_t>(t->n_vocab_, id + 1);
   t->display_.resize(t->n_vocab_);
@@ -51,45 +68,16 @@ void TiktokenTokenizer::merge_piece(std::string_view piece, std::vector<uint32_t
     lens.push_back(static_cast<uint32_t>(piece.size()));
     return;
   }
-  struct Part {
-    uint32_t begin, len;
-    int32_t prev, next;
-  };
-  struct Cand {
-    uint32_t rank, pos;
-    uint32_t left_len, right_len;  // lengths when queued, to drop stale entries
-    bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
-  };
-  std::vector<Part> parts(piece.size());
-  for (size_t i = 0; i < piece.size(); ++i) {
-    parts[i] = {static_cast<uint32_t>(i), 1, static_cast<int32_t>(i) - 1, i + 1 < piece.size() ? static_cast<int32_t>(i + 1) : -1};
-  }
-  std::priority_queue<Cand, std::vector<Cand>, std::greater<>> q;
-  auto consider = [&](int32_t i) {
-    if (i < 0 || parts[i].next < 0) return;
-    const Part& a = parts[i];
-    const Part& b = parts[static_cast<size_t>(a.next)];
-    if (auto r = ranks_.get(piece.substr(a.begin, a.len + b.len))) q.push({*r, static_cast<uint32_t>(i), a.len, b.len});
-  };
-  for (size_t i = 0; i + 1 < piece.size(); ++i) consider(static_cast<int32_t>(i));
-  while (!q.empty()) {
-    const Cand c = q.top();
-    q.pop();
-    Part& a = parts[c.pos];
-    if (a.len != c.left_len || a.next < 0) continue;
-    Part& b = parts[static_cast<size_t>(a.next)];
-    if (b.len != c.right_len || b.len == 0) continue;
-    a.len += b.len;
-    b.len = 0;
-    a.next = b.next;
-    if (a.next >= 0) parts[static_cast<size_t>(a.next)].prev = static_cast<int32_t>(c.pos);
-    consider(a.prev);
-    consider(static_cast<int32_t>(c.pos));
-  }
-  for (int32_t i = 0; i >= 0; i = parts[static_cast<size_t>(i)].next) {
-    const Part& p = parts[static_cast<size_t>(i)];
-    ids.push_back(*ranks_.get(piece.substr(p.begin, p.len)));
-    lens.push_back(p.len);
+  thread_local std::vector<uint32_t> byte_ids, byte_lens;
+  thread_local std::vector<ModelToken> merged;
+  byte_ids.resize(piece.size());
+  byte_lens.assign(piece.size(), 1);
+  for (size_t i = 0; i < piece.size(); ++i) byte_ids[i] = byte_ranks_[static_cast<uint8_t>(piece[i])];
+  merged.clear();
+  merge_by_rank(pairs_, byte_ids, byte_lens, merged);
+  for (const auto& t : merged) {
+    ids.push_back(t.id);
+    lens.push_back(t.end - t.begin);
   }
 }
 

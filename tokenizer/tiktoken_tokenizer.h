@@ -7,6 +7,7 @@
 
 #include "formats/tiktoken.h"
 #include "tokenizer/regex.h"
+#include "tokenizer/bpe.h"
 #include "tokenizer/string_id_map.h"
 #include "tokenizer/tokenizer.h"
 
@@ -32,6 +33,10 @@ class TiktokenTokenizer final : public Tokenizer {
  private:
   TiktokenSpec spec_;
   StringIdMap ranks_;
+  // (rank of x, rank of y) -> rank of x+y, for every token that splits into two tokens x, y:
+  // the merge loop then runs on ranks like BPE's, with no string hashing.
+  PairMap pairs_;
+  uint32_t byte_ranks_[256];
   std::vector<std::string> display_;  // GPT-2 alphabet form of each token, for id_to_token
   std::optional<Regex> regex_;
   size_t n_vocab_ = 0;
