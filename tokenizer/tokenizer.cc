@@ -342,9 +342,10 @@ Status HfTokenizer::encode_marker_fast(std::string_view text, bool match_special
     // Token offsets only grow; a '▁' is never split ('▁' is a piece), so each normalized
     // offset sits at a character boundary and maps back by two bytes per '▁' before it.
     size_t seen = 0;
+    const uint32_t base = r.first;  // (clang: a structured binding cannot be captured)
     auto to_original = [&](uint32_t at) {
       while (seen < markers.size() && markers[seen] < at) ++seen;
-      return r.first + at - 2 * static_cast<uint32_t>(seen);
+      return base + at - 2 * static_cast<uint32_t>(seen);
     };
     for (const auto& mt : toks) {
       EncodedToken e;
