@@ -36,7 +36,6 @@ class AddedVocabulary {
   bool has_normalized_tokens() const { return !normalized_.empty(); }
 
  private:
-  // Leftmost-longest matcher over a set of patterns.
   // Leftmost-longest matcher over a set of patterns: a byte trie (Gemma 3 has 6,322 added
   // tokens starting with '<'), entered only at bytes that start some pattern.
   struct Matcher {

@@ -35,25 +35,6 @@ TokenCache& cache_for(uint64_t instance) {
   return TokenCache::for_thread(instance, kCacheCapacity, kCacheMaxWordBytes);
 }
 
-// Appends cached (id, length) pairs as tokens with offsets relative to the word.
-void append_cached(const uint32_t* pairs, uint32_t n, std::vector<ModelToken>& out) {
-  uint32_t pos = 0;
-  for (uint32_t k = 0; k < n; ++k) {
-    out.push_back({pairs[2 * k], pos, pos + pairs[2 * k + 1]});
-    pos += pairs[2 * k + 1];
-  }
-}
-
-void insert_cached(TokenCache& cache, std::string_view word, const ModelToken* tokens, size_t n) {
-  uint32_t pairs[2 * kCacheMaxWordBytes];
-  if (n > kCacheMaxWordBytes) return;
-  for (size_t k = 0; k < n; ++k) {
-    pairs[2 * k] = tokens[k].id;
-    pairs[2 * k + 1] = tokens[k].end - tokens[k].begin;
-  }
-  cache.insert(word, pairs, static_cast<uint32_t>(n));
-}
-
 }  // namespace
 
 Result<std::unique_ptr<BpeModel>> BpeModel::create(ModelSpec spec, const std::string& source) {
@@ -278,18 +259,12 @@ void BpeModel::tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>&
   }
   TokenCache& cache = cache_for(instance_ ^ 0x5bd1e995ULL);
   const bool cacheable = cache.cacheable(raw);
-  if (cacheable) {
-    uint32_t n;
-    if (const uint32_t* pairs = cache.find(raw, n)) {
-      append_cached(pairs, n, out);
-      return;
-    }
-  }
+  if (cacheable && cache.find(raw, out)) return;
   std::vector<uint32_t> ids(raw.size()), lens(raw.size(), 1);
   for (size_t k = 0; k < raw.size(); ++k) ids[k] = raw_byte_ids_[static_cast<uint8_t>(raw[k])];
   const size_t before = out.size();
   merge_by_rank(merges_, ids, lens, out);
-  if (cacheable) insert_cached(cache, raw, out.data() + before, out.size() - before);
+  if (cacheable) cache.insert(raw, out.data() + before, out.size() - before);
 }
 
 Status BpeModel::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
@@ -337,14 +312,10 @@ Status BpeModel::tokenize_cached(std::string_view word, std::vector<ModelToken>&
   if (word.empty()) return {};
   TokenCache& cache = cache_for(instance_);
   if (!cache.cacheable(word)) return merge_word(word, out);
-  uint32_t n;
-  if (const uint32_t* pairs = cache.find(word, n)) {
-    append_cached(pairs, n, out);
-    return {};
-  }
+  if (cache.find(word, out)) return {};
   const size_t before = out.size();
   EMB_TRY(merge_word(word, out));
-  insert_cached(cache, word, out.data() + before, out.size() - before);
+  cache.insert(word, out.data() + before, out.size() - before);
   return {};
 }
 

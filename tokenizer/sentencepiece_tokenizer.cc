@@ -55,7 +55,7 @@ Result<std::vector<EncodedToken>> SentencePieceTokenizer::encode(std::string_vie
     e.special = sp_->IsControl(static_cast<int>(p.id()));
     out.push_back(e);
   }
-  finish_offsets(text, out, /*widen=*/true);
+  finish_offsets(text, out);
   return out;
 }
 

@@ -5,18 +5,22 @@
 
 namespace embscope {
 
-uint64_t StringIdMap::hash(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
+uint64_t hash_bytes(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0x100000001b3ULL;
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+  }
+  if (i < s.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ w) * 0x94D049BB133111EBULL;
     h ^= h >> 29;
   }
-  for (; i < s.size(); ++i) h = (h ^ static_cast<uint8_t>(s[i])) * 1099511628211ULL;
-  h ^= h >> 32;
-  h *= 0xd6e8feb86659fd93ULL;
+  h *= 0xD6E8FEB86659FD93ULL;
   h ^= h >> 32;
   return h;
 }
@@ -35,7 +39,7 @@ void StringIdMap::reserve(size_t n) {
 
 void StringIdMap::put(std::string_view key, uint32_t id) {
   if (2 * (size_ + 1) > slots_.size()) reserve(size_ + 1 > 8 ? 2 * (size_ + 1) : 16);
-  size_t i = hash(key) & mask_;
+  size_t i = hash_bytes(key) & mask_;
   for (;;) {
     Slot& s = slots_[i];
     if (!s.data) {
@@ -53,7 +57,7 @@ void StringIdMap::put(std::string_view key, uint32_t id) {
 
 std::optional<uint32_t> StringIdMap::get(std::string_view key) const {
   if (slots_.empty()) return std::nullopt;
-  size_t i = hash(key) & mask_;
+  size_t i = hash_bytes(key) & mask_;
   for (;;) {
     const Slot& s = slots_[i];
     if (!s.data) return std::nullopt;

@@ -11,6 +11,10 @@
 
 namespace embscope {
 
+// A 64-bit hash of a short byte string, eight bytes at a time (multiply-xorshift mixing, the
+// tail read as one partial word): the string tables and the word caches use it.
+uint64_t hash_bytes(std::string_view s);
+
 class StringIdMap {
  public:
   StringIdMap() = default;
@@ -22,7 +26,6 @@ class StringIdMap {
   size_t size() const { return size_; }
 
  private:
-  static uint64_t hash(std::string_view s);
   struct Slot {
     const char* data = nullptr;
     uint32_t len = 0;
@@ -31,13 +34,6 @@ class StringIdMap {
   std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
-};
-
-// Hash for std::unordered_map<std::string, ...> that also finds string_view keys without
-// allocating (heterogeneous lookup; used by the per-thread word caches).
-struct StringViewHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 // Open-addressing map from a pair of ids to (rank, merged id): BPE's merge table.

@@ -63,22 +63,24 @@ Result<std::unique_ptr<TiktokenTokenizer>> TiktokenTokenizer::create(TiktokenSpe
 }
 
 void TiktokenTokenizer::merge_piece(std::string_view piece, std::vector<uint32_t>& ids, std::vector<uint32_t>& lens) const {
-  if (auto r = ranks_.get(piece)) {
-    ids.push_back(*r);
-    lens.push_back(static_cast<uint32_t>(piece.size()));
-    return;
-  }
-  thread_local std::vector<uint32_t> byte_ids, byte_lens;
-  thread_local std::vector<ModelToken> merged;
-  byte_ids.resize(piece.size());
-  byte_lens.assign(piece.size(), 1);
-  for (size_t i = 0; i < piece.size(); ++i) byte_ids[i] = byte_ranks_[static_cast<uint8_t>(piece[i])];
-  merged.clear();
-  merge_by_rank(pairs_, byte_ids, byte_lens, merged);
-  for (const auto& t : merged) {
+  std::vector<ModelToken> tokens;
+  merge_tokens(piece, tokens);
+  for (const auto& t : tokens) {
     ids.push_back(t.id);
     lens.push_back(t.end - t.begin);
   }
+}
+
+void TiktokenTokenizer::merge_tokens(std::string_view piece, std::vector<ModelToken>& out) const {
+  if (auto r = ranks_.get(piece)) {
+    out.push_back({*r, 0, static_cast<uint32_t>(piece.size())});
+    return;
+  }
+  thread_local std::vector<uint32_t> byte_ids, byte_lens;
+  byte_ids.resize(piece.size());
+  byte_lens.assign(piece.size(), 1);
+  for (size_t i = 0; i < piece.size(); ++i) byte_ids[i] = byte_ranks_[static_cast<uint8_t>(piece[i])];
+  merge_by_rank(pairs_, byte_ids, byte_lens, out);
 }
 
 Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view text, const EncodeOptions& o) const {
@@ -111,40 +113,24 @@ Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view tex
   }
   std::vector<EncodedToken> out;
   std::vector<std::pair<size_t, size_t>> pieces;
-  std::vector<uint32_t> ids, lens;
+  std::vector<ModelToken> tokens;
   TokenCache& cache = TokenCache::for_thread(instance_, kCacheCapacity, kCacheMaxPieceBytes);
-  std::vector<uint32_t> pairs;
   auto encode_ordinary = [&](size_t begin, size_t end) {
     regex_->find_all(text.substr(begin, end - begin), pieces);
     for (const auto& [pb, pe] : pieces) {
       const std::string_view piece = text.substr(begin + pb, pe - pb);
-      ids.clear();
-      lens.clear();
-      uint32_t n;
-      if (const uint32_t* hit = cache.find(piece, n)) {
-        for (uint32_t k = 0; k < n; ++k) {
-          ids.push_back(hit[2 * k]);
-          lens.push_back(hit[2 * k + 1]);
-        }
-      } else {
-        merge_piece(piece, ids, lens);
-        if (cache.cacheable(piece)) {
-          pairs.clear();
-          for (size_t k = 0; k < ids.size(); ++k) {
-            pairs.push_back(ids[k]);
-            pairs.push_back(lens[k]);
-          }
-          cache.insert(piece, pairs.data(), static_cast<uint32_t>(ids.size()));
-        }
+      tokens.clear();
+      if (!cache.find(piece, tokens)) {
+        merge_tokens(piece, tokens);
+        cache.insert(piece, tokens.data(), tokens.size());
       }
-      uint32_t at = static_cast<uint32_t>(begin + pb);
-      for (size_t k = 0; k < ids.size(); ++k) {
+      const auto at = static_cast<uint32_t>(begin + pb);
+      for (const auto& t : tokens) {
         EncodedToken e;
-        e.id = ids[k];
-        e.byte_begin = at;
-        e.byte_end = at + lens[k];
+        e.id = t.id;
+        e.byte_begin = at + t.begin;
+        e.byte_end = at + t.end;
         out.push_back(e);
-        at += lens[k];
       }
     }
   };
@@ -160,7 +146,7 @@ Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view tex
     cursor = e.byte_end;
   }
   encode_ordinary(cursor, text.size());
-  finish_offsets(text, out, /*widen=*/true);
+  finish_offsets(text, out);
   (void)o.add_special_tokens;  // tiktoken encodings have no template of special tokens
   return out;
 }

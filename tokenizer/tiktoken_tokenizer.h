@@ -31,6 +31,8 @@ class TiktokenTokenizer final : public Tokenizer {
   void merge_piece(std::string_view piece, std::vector<uint32_t>& ids, std::vector<uint32_t>& lens) const;
 
  private:
+  // The same, appended as tokens with offsets from 0.
+  void merge_tokens(std::string_view piece, std::vector<ModelToken>& out) const;
   TiktokenSpec spec_;
   StringIdMap ranks_;
   // (rank of x, rank of y) -> rank of x+y, for every token that splits into two tokens x, y:

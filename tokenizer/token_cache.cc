@@ -6,33 +6,14 @@
 #include <memory>
 #include <utility>
 
+#include "tokenizer/string_id_map.h"
+
 namespace embscope {
 
 TokenCache::TokenCache(size_t max_entries, size_t max_key_bytes)
     : max_entries_(max_entries), max_key_bytes_(std::min<size_t>(max_key_bytes, 65535)) {
   slots_.resize(64);
   mask_ = slots_.size() - 1;
-}
-
-uint64_t TokenCache::hash(std::string_view s) {
-  // Eight bytes at a time, multiply-xorshift mixing; the tail read as one partial word.
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
-  }
-  if (i < s.size()) {
-    uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
-    h = (h ^ w) * 0x94D049BB133111EBULL;
-    h ^= h >> 29;
-  }
-  h *= 0xD6E8FEB86659FD93ULL;
-  h ^= h >> 32;
-  return h | 1;
 }
 
 namespace {
@@ -57,7 +38,7 @@ bool same_key(const uint32_t* entry, std::string_view key) {
 }  // namespace
 
 const uint32_t* TokenCache::find(std::string_view key, uint32_t& n_pairs) const {
-  const uint64_t h = hash(key);
+  const uint64_t h = hash_bytes(key) | 1;  // 0 marks an empty slot
   for (size_t i = h & mask_;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.hash == 0) return nullptr;
@@ -83,25 +64,48 @@ void TokenCache::grow() {
   }
 }
 
-void TokenCache::insert(std::string_view key, const uint32_t* pairs, uint32_t n_pairs) {
-  if (size_ >= max_entries_ || !cacheable(key) || n_pairs > 65535) return;
+uint32_t* TokenCache::add_entry(std::string_view key, size_t n_pairs) {
+  if (size_ >= max_entries_ || !cacheable(key) || n_pairs > 65535) return nullptr;
   const size_t key_words = (key.size() + 3) / 4;
-  if (arena_.size() + key_words + 2 * size_t{n_pairs} > UINT32_MAX) return;
+  if (arena_.size() + key_words + 2 * n_pairs > UINT32_MAX) return nullptr;
   if (2 * (size_ + 1) > slots_.size()) grow();
-  const uint64_t h = hash(key);
+  const uint64_t h = hash_bytes(key) | 1;  // 0 marks an empty slot
   size_t i = h & mask_;
   for (; slots_[i].hash != 0; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
-    if (s.hash == h && s.key_len == key.size() && same_key(arena_.data() + s.offset, key)) {
-      return;
-    }
+    if (s.hash == h && s.key_len == key.size() && same_key(arena_.data() + s.offset, key)) return nullptr;
   }
   const auto offset = static_cast<uint32_t>(arena_.size());
-  arena_.resize(arena_.size() + key_words + 2 * size_t{n_pairs});  // zero-filled: the key's padding
+  arena_.resize(arena_.size() + key_words + 2 * n_pairs);  // zero-filled: the key's padding
   std::memcpy(arena_.data() + offset, key.data(), key.size());
-  if (n_pairs) std::memcpy(arena_.data() + offset + key_words, pairs, 2 * size_t{n_pairs} * sizeof(uint32_t));
   slots_[i] = {h, offset, static_cast<uint16_t>(key.size()), static_cast<uint16_t>(n_pairs)};
   ++size_;
+  return arena_.data() + offset + key_words;
+}
+
+void TokenCache::insert(std::string_view key, const uint32_t* pairs, uint32_t n_pairs) {
+  if (uint32_t* to = add_entry(key, n_pairs); to && n_pairs) std::memcpy(to, pairs, 2 * size_t{n_pairs} * sizeof(uint32_t));
+}
+
+void TokenCache::insert(std::string_view key, const ModelToken* tokens, size_t n) {
+  uint32_t* to = add_entry(key, n);
+  if (!to) return;
+  for (size_t k = 0; k < n; ++k) {
+    to[2 * k] = tokens[k].id;
+    to[2 * k + 1] = tokens[k].end - tokens[k].begin;
+  }
+}
+
+bool TokenCache::find(std::string_view key, std::vector<ModelToken>& out) const {
+  uint32_t n;
+  const uint32_t* pairs = find(key, n);
+  if (!pairs) return false;
+  uint32_t pos = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    out.push_back({pairs[2 * k], pos, pos + pairs[2 * k + 1]});
+    pos += pairs[2 * k + 1];
+  }
+  return true;
 }
 
 TokenCache& TokenCache::for_thread(uint64_t instance, size_t max_entries, size_t max_key_bytes) {

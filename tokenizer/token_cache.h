@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tokenizer/pre_tokenized.h"
+
 namespace embscope {
 
 class TokenCache {
@@ -19,6 +21,10 @@ class TokenCache {
   const uint32_t* find(std::string_view key, uint32_t& n_pairs) const;
   // Adds key -> pairs (interleaved id, length) if there is room; a present key is left alone.
   void insert(std::string_view key, const uint32_t* pairs, uint32_t n_pairs);
+  // The same through tokens: find appends key's tokens to out (offsets from 0, as running
+  // sums of the lengths) and says whether it was there; insert stores (id, end - begin).
+  bool find(std::string_view key, std::vector<ModelToken>& out) const;
+  void insert(std::string_view key, const ModelToken* tokens, size_t n);
   bool cacheable(std::string_view key) const { return key.size() < max_key_bytes_; }
   size_t size() const { return size_; }
 
@@ -33,8 +39,9 @@ class TokenCache {
     uint16_t key_len = 0;
     uint16_t n_pairs = 0;
   };
-  static uint64_t hash(std::string_view s);
   void grow();
+  // Room for key and n_pairs pairs (the key copied in), or nullptr when full or present.
+  uint32_t* add_entry(std::string_view key, size_t n_pairs);
 
   std::vector<Slot> slots_;
   std::vector<uint32_t> arena_;

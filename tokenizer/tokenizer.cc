@@ -60,17 +60,13 @@ bool mentions_metaspace(const NormalizerSpec& n) {
 }
 
 bool is_nfc(std::string_view text) {
-  bool ascii = true;
-  for (char ch : text) ascii = ascii && static_cast<uint8_t>(ch) < 0x80;
-  if (ascii) return true;
+  if (is_ascii(text)) return true;
   const auto in = code_points(text);
   std::vector<uint32_t> out;
   std::vector<int> change;
   unicode::normalize(in, unicode::Form::NFC, out, change);
   return out == in;
 }
-
-}  // namespace
 
 void widen_to_chars(std::string_view text, EncodedToken& t) {
   uint32_t b = t.byte_begin, e = t.byte_end;
@@ -80,7 +76,9 @@ void widen_to_chars(std::string_view text, EncodedToken& t) {
   t.byte_end = e;
 }
 
-void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, bool widen) {
+}  // namespace
+
+void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens) {
   if (is_ascii(text)) {  // one character a byte, nothing to widen
     for (auto& e : tokens) {
       e.char_begin = e.byte_begin;
@@ -98,7 +96,7 @@ void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, bo
     return static_cast<uint32_t>(cursor_char);
   };
   for (auto& e : tokens) {
-    if (widen) widen_to_chars(text, e);
+    widen_to_chars(text, e);
     e.char_begin = to_char(e.byte_begin);
     e.char_end = to_char(e.byte_end);
   }
@@ -255,7 +253,9 @@ Result<std::vector<EncodedToken>> HfTokenizer::encode(std::string_view text, con
   } else {
     EMB_TRY(encode_general(text, o, out));
   }
-  finish_offsets(text, out, /*widen=*/false);  // alignments already cover whole characters
+  // The fast paths' byte-level and byte-fallback tokens widen to whole characters, as the
+  // general path's alignments do (there, and for added tokens, widening changes nothing).
+  finish_offsets(text, out);
   post_process(out, o.add_special_tokens);
   return out;
 }
@@ -275,7 +275,6 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
   // Scratch kept by the thread: a line at a time would otherwise allocate four vectors.
   thread_local std::vector<std::pair<size_t, size_t>> ranges, next, matches;
   thread_local std::vector<ModelToken> toks;
-  const size_t first_new = out.size();
   for (const auto& [id, r] : added_->split_raw(text, match_special)) {
     if (id) {
       out.push_back(added_token(*id, r));
@@ -308,10 +307,6 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
       }
     }
   }
-  // Each byte-level character aligns to its whole original character, as in the general path.
-  if (!is_ascii(text)) {
-    for (size_t k = first_new; k < out.size(); ++k) widen_to_chars(text, out[k]);
-  }
 }
 
 Status HfTokenizer::encode_marker_fast(std::string_view text, bool match_special, std::vector<EncodedToken>& out) const {
@@ -319,7 +314,6 @@ Status HfTokenizer::encode_marker_fast(std::string_view text, bool match_special
   thread_local std::string norm;
   thread_local std::vector<uint32_t> markers;  // where each ' ' became a '▁' in norm
   thread_local std::vector<ModelToken> toks;
-  const bool ascii = is_ascii(text);
   for (const auto& [id, r] : added_->split_raw(text, match_special)) {
     if (id) {
       out.push_back(added_token(*id, r));
@@ -352,7 +346,6 @@ Status HfTokenizer::encode_marker_fast(std::string_view text, bool match_special
       e.id = mt.id;
       e.byte_begin = to_original(mt.begin);
       e.byte_end = to_original(mt.end);
-      if (!ascii) widen_to_chars(text, e);  // a byte-fallback token covers its whole character
       out.push_back(e);
     }
   }

@@ -44,11 +44,10 @@ struct EncodeOptions {
   bool general_path = false;        // tests: bypass the byte-level fast path
 };
 
-// Fills char_begin/char_end from the byte offsets of tokens into `text` (one forward pass;
-// tokens mostly in order). With `widen`, byte ranges first grow to whole characters, so a
-// character split across byte tokens is spanned by each of them.
-void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, bool widen);
-void widen_to_chars(std::string_view text, EncodedToken& t);
+// Grows byte ranges to whole characters of `text` (so a character split across byte tokens is
+// spanned by each of them), then fills char_begin/char_end from the byte offsets (one forward
+// pass; tokens mostly in order). All-ASCII text skips both.
+void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens);
 
 // What every tokenizer embscope loads offers (tokenizer.json, tiktoken, SentencePiece).
 // Implementations are immutable after load and safe to share across threads.
