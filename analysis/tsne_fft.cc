@@ -1,19 +1,15 @@
 // FFT-interpolated t-SNE repulsion (FIt-SNE); see tsne_fft.h.
 #include "analysis/tsne_fft.h"
 
-#include <unsupported/Eigen/FFT>
-
 #include <algorithm>
 #include <cmath>
-#include <complex>
 #include <limits>
 
+#include "analysis/lane_fft.h"
 #include "core/parallel.h"
 
 namespace embscope {
 namespace {
-
-using Complex = std::complex<double>;
 
 bool smooth(size_t v) {
   for (size_t f : {2, 3, 5})
@@ -21,59 +17,7 @@ bool smooth(size_t v) {
   return v == 1;
 }
 
-// Row-column 2-D FFT of an (M x M) real grid that is zero outside its first rows_in rows and
-// cols_in columns. The half spectrum is stored transposed: spec[v * M + u] for column
-// frequency v in [0, M/2] and row frequency u in [0, M).
-struct Fft2d {
-  Eigen::FFT<double> fft;
-  std::vector<double> real_row;
-  std::vector<Complex> row, col;
-
-  Fft2d() {
-    fft.SetFlag(Eigen::FFT<double>::HalfSpectrum);
-    fft.SetFlag(Eigen::FFT<double>::Unscaled);
-  }
-
-  void forward(const double* grid, size_t rows_in, size_t cols_in, size_t m, Complex* spec) {
-    const size_t h = m / 2 + 1;
-    real_row.assign(m, 0.0);
-    row.resize(h);
-    col.resize(m);
-    for (size_t u = 0; u < m; ++u) {
-      if (u < rows_in) {
-        std::copy_n(grid + u * cols_in, cols_in, real_row.begin());
-        fft.fwd(row.data(), real_row.data(), static_cast<Eigen::Index>(m));
-        for (size_t v = 0; v < h; ++v) spec[v * m + u] = row[v];
-      } else {
-        for (size_t v = 0; v < h; ++v) spec[v * m + u] = 0.0;
-      }
-    }
-    for (size_t v = 0; v < h; ++v) {
-      fft.fwd(col.data(), spec + v * m, static_cast<Eigen::Index>(m));
-      std::copy(col.begin(), col.end(), spec + v * m);
-    }
-  }
-
-  // Unscaled inverse of `spec`; writes the first rows_out rows and cols_out columns.
-  void inverse(Complex* spec, size_t m, size_t rows_out, size_t cols_out, double* out) {
-    const size_t h = m / 2 + 1;
-    real_row.resize(m);
-    row.resize(h);
-    col.resize(m);
-    for (size_t v = 0; v < h; ++v) {
-      fft.inv(col.data(), spec + v * m, static_cast<Eigen::Index>(m));
-      std::copy(col.begin(), col.end(), spec + v * m);
-    }
-    for (size_t u = 0; u < rows_out; ++u) {
-      for (size_t v = 0; v < h; ++v) row[v] = spec[v * m + u];
-      fft.inv(real_row.data(), row.data(), static_cast<Eigen::Index>(m));
-      std::copy_n(real_row.begin(), cols_out, out + u * cols_out);
-    }
-  }
-};
-
-// Even (the real FFTs of 2 x nodes x boxes points take their fast path at multiples of 4)
-// and 5-smooth (radices 2, 3, 4, 5 only).
+// Even and 5-smooth (the FFT's radices are 2, 3, 4 and 5).
 size_t even_smooth_at_least(size_t boxes) {
   boxes = std::max<size_t>(boxes, 2);
   while (boxes % 2 != 0 || !smooth(boxes)) ++boxes;
@@ -89,10 +33,13 @@ size_t fft_repulsion_boxes(double span, const FftRepulsionOptions& o) {
 }
 
 struct FftRepulsion::Workspace {
-  std::vector<Fft2d> fft;
+  std::vector<LaneFft> fft;  // one per thread, for the current transform size
   std::vector<uint32_t> cell;
-  std::vector<double> weight, grids, kernel, zi;
-  std::vector<Complex> kernel_spec, spec;
+  std::vector<double> weight, zi;
+  // Two (m x m) split-complex grids, each carrying two charges (real and imaginary part): the
+  // kernel is real, so the convolution of c + i d is conv(c) + i conv(d).
+  std::vector<double> re[2], im[2];
+  std::vector<double> kernel_spec, kernel_im;  // (m x m) the kernel's spectrum (real: the kernel is even)
   size_t kernel_m = 0;  // the transform size and node spacing kernel_spec was computed for
   double kernel_step = 0;
 };
@@ -119,7 +66,6 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
   const size_t boxes = even_smooth_at_least(static_cast<size_t>(std::ceil(span / box - 1e-9)));
   const size_t g = boxes * p;  // grid nodes a side
   const size_t m = 2 * g;      // zero-padded transform size
-  const size_t h = m / 2 + 1;
   const double step = box / static_cast<double>(p);  // node spacing in map units
   const double centre = lo + span / 2;
 
@@ -161,24 +107,23 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
     }
   };
   const size_t threads = std::max<size_t>(1, o.threads);
-  std::vector<Fft2d>& fft = ws.fft;
-  if (fft.size() < std::min(threads, kCharges + 1)) fft.resize(std::min(threads, kCharges + 1));
-  std::vector<double>& grids = ws.grids;
-  grids.assign(kCharges * g * g, 0.0);
-  std::vector<Complex>& kernel_spec = ws.kernel_spec;
-  std::vector<Complex>& spec = ws.spec;
-  if (kernel_spec.size() != h * m) kernel_spec.resize(h * m);
-  spec.resize(kCharges * h * m);
-  // Job 0: the kernel's spectrum (unless kept from the last call); jobs 1..4: spread one charge
-  // onto the grid and transform it.
+  std::vector<LaneFft>& fft = ws.fft;
+  const size_t workers = std::min<size_t>(threads, 3);
+  if (fft.empty() || fft.front().size() != m) fft.clear();
+  while (fft.size() < workers) fft.emplace_back(m);
+  for (size_t k = 0; k < 2; ++k) ws.re[k].resize(m * m), ws.im[k].resize(m * m);
+  // Job 0: the kernel's spectrum (unless kept from the last call); jobs 1, 2: spread two charges
+  // onto a grid (real and imaginary part) and transform it. Forward: columns first over the g
+  // columns holding charges, then every row from its first g entries.
   const bool same_kernel = ws.kernel_m == m && ws.kernel_step == step;
   const size_t first_job = same_kernel ? 1 : 0;
   ws.kernel_m = 0;  // invalid until the new spectrum is complete
-  run_jobs(kCharges + 1 - first_job, threads, [&](size_t job_index, size_t w) {
+  run_jobs(3 - first_job, threads, [&](size_t job_index, size_t w) {
     const size_t job = job_index + first_job;
     if (job == 0) {
-      std::vector<double>& kernel = ws.kernel;
+      std::vector<double>& kernel = ws.kernel_spec;
       kernel.assign(m * m, 0.0);
+      ws.kernel_im.assign(m * m, 0.0);
       auto offset = [&](size_t u) { return u < g ? static_cast<double>(u) : static_cast<double>(u) - static_cast<double>(m); };
       for (size_t u = 0; u < m; ++u) {
         if (u == g) continue;  // offset +-g never occurs between two nodes
@@ -189,30 +134,43 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
           kernel[u * m + v] = q * q;
         }
       }
-      fft[w].forward(kernel.data(), m, m, m, kernel_spec.data());
+      fft[w].columns(kernel.data(), ws.kernel_im.data(), m, m, m, m, false);
+      fft[w].rows(kernel.data(), ws.kernel_im.data(), m, m, m, m, false);
+      // With the 1 / m^2 of the unscaled inverse; the imaginary part is rounding only.
+      const double scale = 1.0 / (static_cast<double>(m) * static_cast<double>(m));
+      for (double& v : kernel) v *= scale;
       return;
     }
     const size_t k = job - 1;
-    double* grid = grids.data() + k * g * g;
+    double* re = ws.re[k].data();
+    double* im = ws.im[k].data();
+    for (size_t u = 0; u < g; ++u) std::fill_n(re + u * m, g, 0.0), std::fill_n(im + u * m, g, 0.0);
     for (size_t i = 0; i < n; ++i) {
-      const double q = charge(i, k);
+      const double qr = charge(i, 2 * k), qi = charge(i, 2 * k + 1);
       const double* wx = weight.data() + (i * 2) * p;
       const double* wy = weight.data() + (i * 2 + 1) * p;
-      double* base = grid + size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+      const size_t at = size_t{cell[i * 2]} * m + cell[i * 2 + 1];
       for (size_t a = 0; a < p; ++a)
-        for (size_t b = 0; b < p; ++b) base[a * g + b] += wx[a] * wy[b] * q;
+        for (size_t b = 0; b < p; ++b) {
+          const double wab = wx[a] * wy[b];
+          re[at + a * m + b] += wab * qr;
+          im[at + a * m + b] += wab * qi;
+        }
     }
-    fft[w].forward(grid, g, g, m, spec.data() + k * h * m);
+    fft[w].columns(re, im, m, g, g, m, false);
+    fft[w].rows(re, im, m, m, g, m, false);
   });
   ws.kernel_m = m;
   ws.kernel_step = step;
-  // Multiply by the kernel's spectrum (with the 1 / m^2 of the two unscaled inverse passes)
-  // and transform back: the potentials at the grid nodes.
-  const double scale = 1.0 / (static_cast<double>(m) * static_cast<double>(m));
-  run_jobs(kCharges, threads, [&](size_t k, size_t w) {
-    Complex* s = spec.data() + k * h * m;
-    for (size_t e = 0; e < h * m; ++e) s[e] *= kernel_spec[e] * scale;
-    fft[w].inverse(s, m, g, g, grids.data() + k * g * g);
+  // Multiply by the kernel's spectrum and transform back: the potentials at the grid nodes,
+  // in the first g rows and columns.
+  run_jobs(2, threads, [&](size_t k, size_t w) {
+    double* re = ws.re[k].data();
+    double* im = ws.im[k].data();
+    const double* ks = ws.kernel_spec.data();
+    for (size_t e = 0; e < m * m; ++e) re[e] *= ks[e], im[e] *= ks[e];
+    fft[w].rows(re, im, m, m, m, g, true);
+    fft[w].columns(re, im, m, g, m, g, true);
   });
   // Interpolate the potentials back to the points; Z and the forces from them.
   std::vector<double>& zi = ws.zi;
@@ -222,14 +180,14 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
     for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
       const double* wx = weight.data() + (i * 2) * p;
       const double* wy = weight.data() + (i * 2 + 1) * p;
-      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+      const size_t at = size_t{cell[i * 2]} * m + cell[i * 2 + 1];
       double phi[kCharges];
       for (size_t k = 0; k < kCharges; ++k) {
-        const double* pot = grids.data() + k * g * g + at;
+        const double* pot = (k % 2 == 0 ? ws.re : ws.im)[k / 2].data() + at;
         double s = 0;
         for (size_t a = 0; a < p; ++a) {
           double r = 0;
-          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * g + b];
+          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * m + b];
           s += wx[a] * r;
         }
         phi[k] = s;

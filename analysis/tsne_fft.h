@@ -12,8 +12,8 @@
 // O(n log n) with a large constant. The interpolation error is ~1e-3 relative (the tests
 // compare with the exact sums).
 //
-// FFTs: Eigen's FFT module (its kissfft backend, double precision), row-column 2-D transforms
-// with real-input half spectra.
+// FFTs: LaneFft (analysis/lane_fft.h), double precision; the four charges travel as two complex
+// grids (c1 + i c2), the kernel being real.
 #pragma once
 
 #include <cstddef>
