@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 
 #include "core/error.h"
@@ -15,16 +16,18 @@
 namespace embscope {
 namespace {
 
-constexpr size_t kLanes = 8;
+constexpr size_t kLanes = LaneFft::kLanes;
 // The eight lanes of one element: one AVX-512 register, two AVX2 or four SSE2 ones. The
 // aligned(8) keeps loads and stores valid at any double's address.
 typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double)), aligned(8)));
 
 // One stage; each block holds `stride` elements of 8 lanes. `sign` is +1 forward, -1 inverse:
 // it multiplies every sine (the twiddles' imaginary parts and the butterflies' i terms).
+// `live`: inputs t >= live are zero and not read (radix 4 only, live 2: the first stage of a
+// zero-padded transform).
 // Compiled for AVX-512, AVX2 and baseline x86-64; the loader picks the best the CPU has.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void stage(
-    const LaneFft::Stage& st, const double* __restrict twr, const double* __restrict twi, double sign,
+    const LaneFft::Stage& st, const double* __restrict twr, const double* __restrict twi, double sign, size_t live,
     const Lanes* __restrict xr, const Lanes* __restrict xi, Lanes* __restrict yr, Lanes* __restrict yi) {
   const size_t p = st.radix, span = st.span, s = st.stride;
   const double h3 = sign * std::numbers::sqrt3 / 2;
@@ -68,6 +71,17 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void stage(
         }
         break;
       case 4:
+        if (live <= 2) {
+          for (size_t e = 0; e < s; ++e) {
+            const Lanes ar = x0r[e], ai = x0i[e], br = x0r[in + e], bi = x0i[in + e];
+            const Lanes t3r = sign * bi, t3i = -sign * br;  // -i sign b
+            EMB_PUT(0, e, ar + br, ai + bi);
+            EMB_PUT(1, e, ar + t3r, ai + t3i);
+            EMB_PUT(2, e, ar - br, ai - bi);
+            EMB_PUT(3, e, ar - t3r, ai - t3i);
+          }
+          break;
+        }
         for (size_t e = 0; e < s; ++e) {
           const Lanes ar = x0r[e], ai = x0i[e], br = x0r[in + e], bi = x0i[in + e];
           const Lanes cr = x0r[2 * in + e], ci = x0i[2 * in + e], dr = x0r[3 * in + e], di = x0i[3 * in + e];
@@ -131,10 +145,21 @@ LaneFft::LaneFft(size_t n) : n_(n) {
   for (auto* v : {&a_re_, &a_im_, &b_re_, &b_im_}) v->assign(n * kLanes, 0.0);
 }
 
-bool LaneFft::run(bool inverse) {
+bool LaneFft::run(bool inverse, size_t rows_in) {
+  if (stages_.empty()) return true;
+  // Zero the rows past the input, up to what the first stage reads: half of them when a
+  // radix-4 first stage sees only its inputs 0 and 1.
+  const Stage& first = stages_.front();
+  const bool pruned = first.radix == 4 && rows_in <= 2 * first.span;
+  const size_t read_to = pruned ? 2 * first.span : n_;
+  if (rows_in < read_to) {
+    std::fill(a_re_.begin() + rows_in * kLanes, a_re_.begin() + read_to * kLanes, 0.0);
+    std::fill(a_im_.begin() + rows_in * kLanes, a_im_.begin() + read_to * kLanes, 0.0);
+  }
   double *xr = a_re_.data(), *xi = a_im_.data(), *yr = b_re_.data(), *yi = b_im_.data();
   for (const Stage& st : stages_) {
-    stage(st, tw_re_.data() + st.twiddles, tw_im_.data() + st.twiddles, inverse ? -1.0 : 1.0,
+    const size_t live = &st == &first && pruned ? 2 : st.radix;
+    stage(st, tw_re_.data() + st.twiddles, tw_im_.data() + st.twiddles, inverse ? -1.0 : 1.0, live,
           reinterpret_cast<const Lanes*>(xr), reinterpret_cast<const Lanes*>(xi), reinterpret_cast<Lanes*>(yr),
           reinterpret_cast<Lanes*>(yi));
     std::swap(xr, yr);
@@ -147,38 +172,54 @@ void LaneFft::columns(double* re, double* im, size_t stride, size_t cols, size_t
                       bool inverse) {
   rows_in = std::min(rows_in, n_);
   rows_out = std::min(rows_out, n_);
+  // Lanes past the last column (w < 8) keep stale values: lanes never mix.
   for (size_t c0 = 0; c0 < cols; c0 += kLanes) {
     const size_t w = std::min(kLanes, cols - c0);
-    std::fill(a_re_.begin(), a_re_.end(), 0.0);
-    std::fill(a_im_.begin(), a_im_.end(), 0.0);
+    // A whole group of 8 as one fixed-size copy (a variable-length memcpy per row costs more
+    // than the butterflies).
+    auto copy = [w](double* to, const double* from) {
+      if (w == kLanes) std::memcpy(to, from, kLanes * sizeof(double));
+      else std::copy_n(from, w, to);
+    };
     for (size_t r = 0; r < rows_in; ++r) {
-      std::copy_n(re + r * stride + c0, w, a_re_.data() + r * kLanes);
-      std::copy_n(im + r * stride + c0, w, a_im_.data() + r * kLanes);
+      copy(a_re_.data() + r * kLanes, re + r * stride + c0);
+      copy(a_im_.data() + r * kLanes, im + r * stride + c0);
     }
-    const bool in_a = run(inverse);
+    const bool in_a = run(inverse, rows_in);
     const double* xr = in_a ? a_re_.data() : b_re_.data();
     const double* xi = in_a ? a_im_.data() : b_im_.data();
     for (size_t r = 0; r < rows_out; ++r) {
-      std::copy_n(xr + r * kLanes, w, re + r * stride + c0);
-      std::copy_n(xi + r * kLanes, w, im + r * stride + c0);
+      copy(re + r * stride + c0, xr + r * kLanes);
+      copy(im + r * stride + c0, xi + r * kLanes);
     }
   }
 }
 
-void LaneFft::rows(double* re, double* im, size_t stride, size_t rows, size_t cols_in, size_t cols_out,
-                   bool inverse) {
+void LaneFft::rows_forward(const double* re, const double* im, size_t stride, size_t rows, size_t cols_in,
+                           double* spec_re, double* spec_im) {
   cols_in = std::min(cols_in, n_);
-  cols_out = std::min(cols_out, n_);
   for (size_t r0 = 0; r0 < rows; r0 += kLanes) {
     const size_t w = std::min(kLanes, rows - r0);
-    std::fill(a_re_.begin(), a_re_.end(), 0.0);
-    std::fill(a_im_.begin(), a_im_.end(), 0.0);
     for (size_t l = 0; l < w; ++l) {
       const double* sr = re + (r0 + l) * stride;
       const double* si = im + (r0 + l) * stride;
       for (size_t c = 0; c < cols_in; ++c) a_re_[c * kLanes + l] = sr[c], a_im_[c * kLanes + l] = si[c];
     }
-    const bool in_a = run(inverse);
+    const bool in_a = run(false, cols_in);
+    const size_t at = r0 * n_;  // block r0 / 8 holds n x 8 values
+    std::copy_n(in_a ? a_re_.data() : b_re_.data(), n_ * kLanes, spec_re + at);
+    std::copy_n(in_a ? a_im_.data() : b_im_.data(), n_ * kLanes, spec_im + at);
+  }
+}
+
+void LaneFft::rows_inverse(const double* spec_re, const double* spec_im, size_t rows, size_t cols_out, double* re,
+                           double* im, size_t stride) {
+  cols_out = std::min(cols_out, n_);
+  for (size_t r0 = 0; r0 < rows; r0 += kLanes) {
+    const size_t w = std::min(kLanes, rows - r0);
+    std::copy_n(spec_re + r0 * n_, n_ * kLanes, a_re_.data());
+    std::copy_n(spec_im + r0 * n_, n_ * kLanes, a_im_.data());
+    const bool in_a = run(true, n_);
     const double* xr = in_a ? a_re_.data() : b_re_.data();
     const double* xi = in_a ? a_im_.data() : b_im_.data();
     for (size_t l = 0; l < w; ++l) {

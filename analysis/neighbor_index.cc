@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/dtype.h"
@@ -102,16 +103,48 @@ NeighborIndex::NeighborIndex(RowTable table, Metric metric, bool half_copy) : ta
 
 const char* NeighborIndex::kernel_name() { return scan::best_kernel().name; }
 
+namespace {
+
+// sum x_j q_j and sum (x_j - q_j)^2 in double over d values, in eight running sums (lane j % 8)
+// added in a fixed order: vectorised, and the same sums on every CPU up to FMA contraction.
+typedef double Sums __attribute__((vector_size(8 * sizeof(double)), aligned(8)));
+__attribute__((target_clones("avx512f", "avx2", "default"))) void dot_and_distance(const float* x, const double* q,
+                                                                                    size_t d, double& dot,
+                                                                                    double& dist) {
+  Sums sd = {}, se = {};
+  size_t j = 0;
+  for (; j + 8 <= d; j += 8) {
+    const Sums xv = {x[j], x[j + 1], x[j + 2], x[j + 3], x[j + 4], x[j + 5], x[j + 6], x[j + 7]};
+    Sums qv;
+    std::memcpy(&qv, q + j, sizeof qv);
+    const Sums diff = xv - qv;
+    sd += xv * qv;
+    se += diff * diff;
+  }
+  for (size_t l = 0; j < d; ++j, ++l) {
+    const double diff = x[j] - q[j];
+    sd[l] += x[j] * q[j];
+    se[l] += diff * diff;
+  }
+  dot = dist = 0;
+  for (size_t l = 0; l < 8; ++l) dot += sd[l], dist += se[l];
+}
+
+}  // namespace
+
 double NeighborIndex::exact(const Query& q, uint32_t row) const {
   const size_t d = table_.n_cols;
-  std::vector<float> r(d);
-  row_f32(table_, row, r.data());
-  double dot = 0, dist = 0;
-  for (size_t j = 0; j < d; ++j) {
-    const double x = r[j];
-    dot += x * q.exact[j];
-    dist += (x - q.exact[j]) * (x - q.exact[j]);
+  thread_local std::vector<float> converted;
+  const float* r;
+  if (table_.elem == scan::Elem::F32) {
+    r = static_cast<const float*>(table_.data) + row * table_.stride;
+  } else {
+    converted.resize(d);
+    row_f32(table_, row, converted.data());
+    r = converted.data();
   }
+  double dot = 0, dist = 0;
+  dot_and_distance(r, q.exact.data(), d, dot, dist);
   switch (metric_) {
     case Metric::Cosine: return dot / (norms_[row] * q.norm);
     case Metric::Dot: return dot;

@@ -36,10 +36,12 @@ struct FftRepulsion::Workspace {
   std::vector<LaneFft> fft;  // one per thread, for the current transform size
   std::vector<uint32_t> cell;
   std::vector<double> weight, zi;
-  // Two (m x m) split-complex grids, each carrying two charges (real and imaginary part): the
-  // kernel is real, so the convolution of c + i d is conv(c) + i conv(d).
-  std::vector<double> re[2], im[2];
-  std::vector<double> kernel_spec, kernel_im;  // (m x m) the kernel's spectrum (real: the kernel is even)
+  // Two split-complex grids, each carrying two charges (real and imaginary part): the kernel is
+  // real, so the convolution of c + i d is conv(c) + i conv(d). re/im: (m, g) row-major, the
+  // charges in the first g rows, after the column pass all m; spec: their spectra in LaneFft's
+  // row-block layout (ceil(m / 8) x m x 8).
+  std::vector<double> re[2], im[2], spec_re[2], spec_im[2];
+  std::vector<double> kernel, kernel_im, kernel_spec, kernel_spec_im;  // the kernel's spectrum is real (the kernel is even)
   size_t kernel_m = 0;  // the transform size and node spacing kernel_spec was computed for
   double kernel_step = 0;
 };
@@ -111,7 +113,11 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
   const size_t workers = std::min<size_t>(threads, 3);
   if (fft.empty() || fft.front().size() != m) fft.clear();
   while (fft.size() < workers) fft.emplace_back(m);
-  for (size_t k = 0; k < 2; ++k) ws.re[k].resize(m * m), ws.im[k].resize(m * m);
+  const size_t spec_size = (m + LaneFft::kLanes - 1) / LaneFft::kLanes * LaneFft::kLanes * m;
+  for (size_t k = 0; k < 2; ++k) {
+    ws.re[k].resize(m * g), ws.im[k].resize(m * g);
+    ws.spec_re[k].resize(spec_size), ws.spec_im[k].resize(spec_size);
+  }
   // Job 0: the kernel's spectrum (unless kept from the last call); jobs 1, 2: spread two charges
   // onto a grid (real and imaginary part) and transform it. Forward: columns first over the g
   // columns holding charges, then every row from its first g entries.
@@ -121,7 +127,7 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
   run_jobs(3 - first_job, threads, [&](size_t job_index, size_t w) {
     const size_t job = job_index + first_job;
     if (job == 0) {
-      std::vector<double>& kernel = ws.kernel_spec;
+      std::vector<double>& kernel = ws.kernel;
       kernel.assign(m * m, 0.0);
       ws.kernel_im.assign(m * m, 0.0);
       auto offset = [&](size_t u) { return u < g ? static_cast<double>(u) : static_cast<double>(u) - static_cast<double>(m); };
@@ -135,42 +141,47 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
         }
       }
       fft[w].columns(kernel.data(), ws.kernel_im.data(), m, m, m, m, false);
-      fft[w].rows(kernel.data(), ws.kernel_im.data(), m, m, m, m, false);
+      ws.kernel_spec.resize(spec_size);
+      ws.kernel_spec_im.resize(spec_size);
+      fft[w].rows_forward(kernel.data(), ws.kernel_im.data(), m, m, m, ws.kernel_spec.data(), ws.kernel_spec_im.data());
       // With the 1 / m^2 of the unscaled inverse; the imaginary part is rounding only.
       const double scale = 1.0 / (static_cast<double>(m) * static_cast<double>(m));
-      for (double& v : kernel) v *= scale;
+      for (double& v : ws.kernel_spec) v *= scale;
       return;
     }
     const size_t k = job - 1;
     double* re = ws.re[k].data();
     double* im = ws.im[k].data();
-    for (size_t u = 0; u < g; ++u) std::fill_n(re + u * m, g, 0.0), std::fill_n(im + u * m, g, 0.0);
+    std::fill_n(re, g * g, 0.0);
+    std::fill_n(im, g * g, 0.0);
     for (size_t i = 0; i < n; ++i) {
       const double qr = charge(i, 2 * k), qi = charge(i, 2 * k + 1);
       const double* wx = weight.data() + (i * 2) * p;
       const double* wy = weight.data() + (i * 2 + 1) * p;
-      const size_t at = size_t{cell[i * 2]} * m + cell[i * 2 + 1];
+      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
       for (size_t a = 0; a < p; ++a)
         for (size_t b = 0; b < p; ++b) {
           const double wab = wx[a] * wy[b];
-          re[at + a * m + b] += wab * qr;
-          im[at + a * m + b] += wab * qi;
+          re[at + a * g + b] += wab * qr;
+          im[at + a * g + b] += wab * qi;
         }
     }
-    fft[w].columns(re, im, m, g, g, m, false);
-    fft[w].rows(re, im, m, m, g, m, false);
+    fft[w].columns(re, im, g, g, g, m, false);
+    fft[w].rows_forward(re, im, g, m, g, ws.spec_re[k].data(), ws.spec_im[k].data());
   });
   ws.kernel_m = m;
   ws.kernel_step = step;
   // Multiply by the kernel's spectrum and transform back: the potentials at the grid nodes,
   // in the first g rows and columns.
   run_jobs(2, threads, [&](size_t k, size_t w) {
+    double* sr = ws.spec_re[k].data();
+    double* si = ws.spec_im[k].data();
+    const double* ks = ws.kernel_spec.data();
+    for (size_t e = 0; e < spec_size; ++e) sr[e] *= ks[e], si[e] *= ks[e];
     double* re = ws.re[k].data();
     double* im = ws.im[k].data();
-    const double* ks = ws.kernel_spec.data();
-    for (size_t e = 0; e < m * m; ++e) re[e] *= ks[e], im[e] *= ks[e];
-    fft[w].rows(re, im, m, m, m, g, true);
-    fft[w].columns(re, im, m, g, m, g, true);
+    fft[w].rows_inverse(sr, si, m, g, re, im, g);
+    fft[w].columns(re, im, g, g, m, g, true);
   });
   // Interpolate the potentials back to the points; Z and the forces from them.
   std::vector<double>& zi = ws.zi;
@@ -180,14 +191,14 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
     for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
       const double* wx = weight.data() + (i * 2) * p;
       const double* wy = weight.data() + (i * 2 + 1) * p;
-      const size_t at = size_t{cell[i * 2]} * m + cell[i * 2 + 1];
+      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
       double phi[kCharges];
       for (size_t k = 0; k < kCharges; ++k) {
         const double* pot = (k % 2 == 0 ? ws.re : ws.im)[k / 2].data() + at;
         double s = 0;
         for (size_t a = 0; a < p; ++a) {
           double r = 0;
-          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * m + b];
+          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * g + b];
           s += wx[a] * r;
         }
         phi[k] = s;
