@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
+#include "analysis/f64x8.h"
 #include "core/dtype.h"
 
 namespace embscope {
@@ -107,17 +107,14 @@ namespace {
 
 // sum x_j q_j and sum (x_j - q_j)^2 in double over d values, in eight running sums (lane j % 8)
 // added in a fixed order: vectorised, and the same sums on every CPU up to FMA contraction.
-typedef double Sums __attribute__((vector_size(8 * sizeof(double)), aligned(8)));
-__attribute__((target_clones("avx512f", "avx2", "default"))) void dot_and_distance(const float* x, const double* q,
-                                                                                    size_t d, double& dot,
-                                                                                    double& dist) {
-  Sums sd = {}, se = {};
+EMB_F64X8_CLONES void dot_and_distance(const float* x, const double* q, size_t d, double& dot, double& dist) {
+  F64x8 sd = {}, se = {};
   size_t j = 0;
   for (; j + 8 <= d; j += 8) {
-    const Sums xv = {x[j], x[j + 1], x[j + 2], x[j + 3], x[j + 4], x[j + 5], x[j + 6], x[j + 7]};
-    Sums qv;
-    std::memcpy(&qv, q + j, sizeof qv);
-    const Sums diff = xv - qv;
+    const F64x8 xv = {x[j], x[j + 1], x[j + 2], x[j + 3], x[j + 4], x[j + 5], x[j + 6], x[j + 7]};
+    F64x8 qv;
+    load_f64x8(qv, q + j);
+    const F64x8 diff = xv - qv;
     sd += xv * qv;
     se += diff * diff;
   }
@@ -126,8 +123,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void dot_and_distan
     sd[l] += x[j] * q[j];
     se[l] += diff * diff;
   }
-  dot = dist = 0;
-  for (size_t l = 0; l < 8; ++l) dot += sd[l], dist += se[l];
+  dot = sum_lanes(sd);
+  dist = sum_lanes(se);
 }
 
 }  // namespace

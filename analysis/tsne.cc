@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <optional>
 
+#include "analysis/f64x8.h"
 #include "analysis/knn_graph.h"
 #include "analysis/pca.h"
 #include "analysis/quadtree.h"
@@ -24,32 +24,30 @@ struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..sta
   std::vector<double> vals;
 };
 
-// The attraction of points [first, last) on a 2-D map: grad_i = sum_j p_ij q_ij (y_i - y_j) with
-// q_ij = 1 / (1 + |y_i - y_j|^2), the edges taken eight at a time (one AVX-512 register of
-// divisions; partial sums per lane added in a fixed order, so every build gives the same sums up
-// to FMA contraction).
-typedef double EdgeLanes __attribute__((vector_size(8 * sizeof(double)), aligned(8)));
-__attribute__((target_clones("avx512f", "avx2", "default"))) void attraction_2d(const SparseP& P, const double* y,
-                                                                                 size_t first, size_t last,
-                                                                                 double* grad) {
+// The attraction of points [first, last) on a 2-D map, times `exaggeration`:
+// grad_i = sum_j p_ij q_ij (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2), the edges taken eight
+// at a time (one AVX-512 register of divisions; partial sums per lane added in a fixed order, so
+// every build gives the same sums up to FMA contraction).
+EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const double* y, double exaggeration, size_t first, size_t last,
+                                    double* grad) {
   constexpr size_t kW = 8;
   for (size_t i = first; i < last; ++i) {
     const double y0 = y[i * 2], y1 = y[i * 2 + 1];
-    EdgeLanes g0 = {}, g1 = {};
+    F64x8 g0 = {}, g1 = {};
     const size_t end = P.start[i + 1];
     size_t e = P.start[i];
     // The vectors are built in registers (a store of eight doubles read back as one vector
     // would stall on store forwarding).
     for (; e + kW <= end; e += kW) {
       const uint32_t* j = P.cols.data() + e;
-      const EdgeLanes a = {y[j[0] * 2], y[j[1] * 2], y[j[2] * 2], y[j[3] * 2],
-                           y[j[4] * 2], y[j[5] * 2], y[j[6] * 2], y[j[7] * 2]};
-      const EdgeLanes b = {y[j[0] * 2 + 1], y[j[1] * 2 + 1], y[j[2] * 2 + 1], y[j[3] * 2 + 1],
-                           y[j[4] * 2 + 1], y[j[5] * 2 + 1], y[j[6] * 2 + 1], y[j[7] * 2 + 1]};
-      EdgeLanes v;
-      std::memcpy(&v, P.vals.data() + e, sizeof v);
-      const EdgeLanes d0 = y0 - a, d1 = y1 - b;
-      const EdgeLanes pq = v / (1.0 + d0 * d0 + d1 * d1);
+      const F64x8 a = {y[j[0] * 2], y[j[1] * 2], y[j[2] * 2], y[j[3] * 2],
+                       y[j[4] * 2], y[j[5] * 2], y[j[6] * 2], y[j[7] * 2]};
+      const F64x8 b = {y[j[0] * 2 + 1], y[j[1] * 2 + 1], y[j[2] * 2 + 1], y[j[3] * 2 + 1],
+                       y[j[4] * 2 + 1], y[j[5] * 2 + 1], y[j[6] * 2 + 1], y[j[7] * 2 + 1]};
+      F64x8 v;
+      load_f64x8(v, P.vals.data() + e);
+      const F64x8 d0 = y0 - a, d1 = y1 - b;
+      const F64x8 pq = v / (1.0 + d0 * d0 + d1 * d1);
       g0 += pq * d0;
       g1 += pq * d1;
     }
@@ -60,10 +58,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void attraction_2d(
       g0[l] += pq * d0;
       g1[l] += pq * d1;
     }
-    double s0 = 0, s1 = 0;
-    for (size_t l = 0; l < kW; ++l) s0 += g0[l], s1 += g1[l];
-    grad[i * 2] = s0;
-    grad[i * 2 + 1] = s1;
+    grad[i * 2] = exaggeration * sum_lanes(g0);
+    grad[i * 2 + 1] = exaggeration * sum_lanes(g1);
   }
 }
 
@@ -233,13 +229,10 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
       double kl = 0;
       const double* y = r.y.data();
       const size_t first = range_begin(n, chunks, chunk), last = range_begin(n, chunks, chunk + 1);
-      if (dims == 2) attraction_2d(P, y, first, last, grad.data());  // the common case, vectorised
+      if (dims == 2) attraction_2d(P, y, exaggeration, first, last, grad.data());  // the common case, vectorised
       for (size_t i = first; i < last; ++i) {
         const double* yi = y + i * dims;
-        if (dims == 2) {
-          grad[i * 2] *= exaggeration;
-          grad[i * 2 + 1] *= exaggeration;
-        } else {
+        if (dims != 2) {
           for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
             const double* yj = y + P.cols[e] * dims;
             double s = 0;
