@@ -8,17 +8,25 @@
 #include <numeric>
 #include <vector>
 
+#include "analysis/f64x8.h"
+
 namespace embscope {
 namespace {
 
-// Squared euclidean distance in double; four partial sums so the loop is not one long chain.
-double squared_distance(const double* a, const double* b, size_t d) {
-  double s[4] = {0, 0, 0, 0};
+// Squared euclidean distance in double, in eight running sums (lane c % 8) added in a fixed
+// order: vectorised, and the same sum in every build up to FMA contraction.
+EMB_F64X8_CLONES double squared_distance(const double* a, const double* b, size_t d) {
+  F64x8 s = {};
   size_t c = 0;
-  for (; c + 4 <= d; c += 4)
-    for (size_t l = 0; l < 4; ++l) s[l] += (a[c + l] - b[c + l]) * (a[c + l] - b[c + l]);
-  for (; c < d; ++c) s[0] += (a[c] - b[c]) * (a[c] - b[c]);
-  return (s[0] + s[1]) + (s[2] + s[3]);
+  for (; c + 8 <= d; c += 8) {
+    F64x8 u, v;
+    load_f64x8(u, a + c);
+    load_f64x8(v, b + c);
+    const F64x8 t = u - v;
+    s += t * t;
+  }
+  for (size_t l = 0; c < d; ++c, ++l) s[l] += (a[c] - b[c]) * (a[c] - b[c]);
+  return sum_lanes(s);
 }
 
 }  // namespace

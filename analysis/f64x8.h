@@ -1,7 +1,7 @@
 // Eight doubles as one GCC vector: one AVX-512 register, two AVX2 or four SSE2 ones, so the
 // same source serves every build; the kernels that use it are compiled once per instruction set
 // (EMB_F64X8_CLONES: GCC/Clang target clones, the loader picks the best the CPU has). Used by
-// the FFT (lane_fft.cc), t-SNE's attraction and the neighbour re-scoring.
+// the FFT (lane_fft.cc), the neighbour re-scoring and the map-quality distances.
 #pragma once
 
 #include <cstring>

@@ -129,6 +129,12 @@ EMB_F64X8_CLONES void dot_and_distance(const float* x, const double* q, size_t d
 
 }  // namespace
 
+void NeighborIndex::prefetch_row(uint32_t row) const {
+  const size_t elem_size = table_.elem == scan::Elem::F32 ? 4 : 2;
+  const char* at = static_cast<const char*>(table_.data) + row * table_.stride * elem_size;
+  for (size_t b = 0; b < table_.n_cols * elem_size; b += 64) __builtin_prefetch(at + b);
+}
+
 double NeighborIndex::exact(const Query& q, uint32_t row) const {
   const size_t d = table_.n_cols;
   thread_local std::vector<float> converted;
@@ -318,7 +324,15 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
   }
   for (size_t t = 0; t < qs.size(); ++t) {
     std::vector<Neighbor> ranked;
-    for (const auto& [approx, row] : cs[t].finish()) ranked.push_back({row, exact(qs[t], row)});
+    // Re-scored in row order (the rows are far apart in a large table: the next one is
+    // prefetched while this one is scored).
+    std::vector<uint32_t> rows;
+    for (const auto& c : cs[t].finish()) rows.push_back(c.second);
+    std::sort(rows.begin(), rows.end());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i + 1 < rows.size()) prefetch_row(rows[i + 1]);
+      ranked.push_back({rows[i], exact(qs[t], rows[i])});
+    }
     const bool ascending = metric_ == Metric::Euclidean;
     std::sort(ranked.begin(), ranked.end(), [&](const Neighbor& a, const Neighbor& b) {
       if (a.score != b.score) return ascending ? a.score < b.score : a.score > b.score;

@@ -78,6 +78,7 @@ class NeighborIndex {
   // Queries against 16-row blocks: the bf16 copy, else f32 blocks packed chunk by chunk.
   void scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
   double exact(const Query& q, uint32_t row) const;
+  void prefetch_row(uint32_t row) const;  // the stored row's cache lines, ahead of exact()
 
   RowTable table_;
   Metric metric_;

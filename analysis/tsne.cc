@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -22,44 +24,54 @@ struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..sta
   std::vector<size_t> start;
   std::vector<uint32_t> cols;
   std::vector<double> vals;
+  std::vector<float> vals_f;  // vals in single precision, for the attraction
 };
 
+typedef float F32x8 __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
+typedef float F32x16 __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
+typedef uint64_t U64x8 __attribute__((vector_size(8 * sizeof(uint64_t)), aligned(8)));
+
 // The attraction of points [first, last) on a 2-D map, times `exaggeration`:
-// grad_i = sum_j p_ij q_ij (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2), the edges taken eight
-// at a time (one AVX-512 register of divisions; partial sums per lane added in a fixed order, so
-// every build gives the same sums up to FMA contraction).
-EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const double* y, double exaggeration, size_t first, size_t last,
-                                    double* grad) {
+// grad_i = sum_j p_ij q_ij (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2). In single precision,
+// as scikit-learn computes it (its map and P are float32): `yf` holds each point's two
+// coordinates as one 64-bit word, so eight edges take eight loads into one 16-float vector
+// (x, y of each neighbour side by side; AVX-512 gathers measured slower than the eight loads on
+// Zen 5); each lane's partial sum is added in double, in a fixed
+// order, so every build and thread count gives the same sums up to FMA contraction.
+EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const uint64_t* yf, double exaggeration, size_t first,
+                                    size_t last, double* grad) {
   constexpr size_t kW = 8;
+  const float* yv = reinterpret_cast<const float*>(yf);
   for (size_t i = first; i < last; ++i) {
-    const double y0 = y[i * 2], y1 = y[i * 2 + 1];
-    F64x8 g0 = {}, g1 = {};
+    const float x0 = yv[i * 2], x1 = yv[i * 2 + 1];
+    const F32x16 yi = {x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1};
+    F32x16 g = {};
     const size_t end = P.start[i + 1];
     size_t e = P.start[i];
-    // The vectors are built in registers (a store of eight doubles read back as one vector
-    // would stall on store forwarding).
     for (; e + kW <= end; e += kW) {
       const uint32_t* j = P.cols.data() + e;
-      const F64x8 a = {y[j[0] * 2], y[j[1] * 2], y[j[2] * 2], y[j[3] * 2],
-                       y[j[4] * 2], y[j[5] * 2], y[j[6] * 2], y[j[7] * 2]};
-      const F64x8 b = {y[j[0] * 2 + 1], y[j[1] * 2 + 1], y[j[2] * 2 + 1], y[j[3] * 2 + 1],
-                       y[j[4] * 2 + 1], y[j[5] * 2 + 1], y[j[6] * 2 + 1], y[j[7] * 2 + 1]};
-      F64x8 v;
-      load_f64x8(v, P.vals.data() + e);
-      const F64x8 d0 = y0 - a, d1 = y1 - b;
-      const F64x8 pq = v / (1.0 + d0 * d0 + d1 * d1);
-      g0 += pq * d0;
-      g1 += pq * d1;
+      const U64x8 w = {yf[j[0]], yf[j[1]], yf[j[2]], yf[j[3]], yf[j[4]], yf[j[5]], yf[j[6]], yf[j[7]]};
+      F32x16 a;
+      std::memcpy(&a, &w, sizeof a);
+      F32x8 v8;
+      std::memcpy(&v8, P.vals_f.data() + e, sizeof v8);
+      const F32x16 v = __builtin_shufflevector(v8, v8, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+      const F32x16 d = yi - a;
+      const F32x16 d2 = d * d;
+      const F32x16 s = d2 + __builtin_shufflevector(d2, d2, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+      g += v / (1.0f + s) * d;
     }
     for (size_t l = 0; e < end; ++e, ++l) {  // the last few edges, into lanes 0..
       const size_t j = P.cols[e];
-      const double d0 = y0 - y[j * 2], d1 = y1 - y[j * 2 + 1];
-      const double pq = P.vals[e] / (1.0 + d0 * d0 + d1 * d1);
-      g0[l] += pq * d0;
-      g1[l] += pq * d1;
+      const float d0 = x0 - yv[j * 2], d1 = x1 - yv[j * 2 + 1];
+      const float pq = P.vals_f[e] / (1.0f + d0 * d0 + d1 * d1);
+      g[2 * l] += pq * d0;
+      g[2 * l + 1] += pq * d1;
     }
-    grad[i * 2] = exaggeration * sum_lanes(g0);
-    grad[i * 2 + 1] = exaggeration * sum_lanes(g1);
+    double s0 = 0, s1 = 0;
+    for (size_t l = 0; l < kW; ++l) s0 += g[2 * l], s1 += g[2 * l + 1];
+    grad[i * 2] = exaggeration * s0;
+    grad[i * 2 + 1] = exaggeration * s1;
   }
 }
 
@@ -151,6 +163,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     P.start.push_back(P.cols.size());
   }
   for (double& v : P.vals) v /= std::max(total, std::numeric_limits<double>::min());
+  P.vals_f.assign(P.vals.begin(), P.vals.end());
 
   // PCA initialisation, scaled so the first coordinate has std 1e-4.
   TsneResult r;
@@ -158,7 +171,10 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     const size_t components = std::min(dims, std::min(n, d));
     std::optional<PcaResult> computed;
     if (!o.pca_init || o.pca_init->n_components != components || o.pca_init->projection.size() != n * components) {
-      EMB_TRY_ASSIGN(computed, pca(x, components));
+      PcaOptions po;  // randomized, as scikit-learn's TSNE initialises
+      po.seed = o.seed;
+      if (components + 10 < std::min(n, d)) po.solver = PcaSolver::Randomized;
+      EMB_TRY_ASSIGN(computed, pca(x, components, po));
     }
     const PcaResult& init = computed ? *computed : *o.pca_init;
     r.y.assign(n * dims, 0.0);
@@ -174,6 +190,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
   std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n), rep(n * dims);
+  std::vector<uint64_t> y_pairs(dims == 2 ? n : 0);  // the map in single precision, for attraction_2d
   TsneRepulsion method = o.repulsion;
   if (dims != 2) method = TsneRepulsion::Exact;
   if (method == TsneRepulsion::Auto) {
@@ -223,13 +240,20 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     }
     // Attraction, the gradient and KL over fixed chunks of points (summed in chunk order, so
     // neither depends on the thread count).
-    const size_t chunks = (n + 2047) / 2048;
+    // Small chunks: two threads share the work evenly.
+    const size_t chunks = (n + 511) / 512;
     std::vector<double> kl_chunk(chunks, 0.0);
+    if (dims == 2) {
+      for (size_t i = 0; i < n; ++i) {
+        const float pair[2] = {static_cast<float>(r.y[i * 2]), static_cast<float>(r.y[i * 2 + 1])};
+        std::memcpy(&y_pairs[i], pair, sizeof pair);
+      }
+    }
     run_jobs(chunks, o.threads, [&](size_t chunk, size_t) {
       double kl = 0;
       const double* y = r.y.data();
       const size_t first = range_begin(n, chunks, chunk), last = range_begin(n, chunks, chunk + 1);
-      if (dims == 2) attraction_2d(P, y, exaggeration, first, last, grad.data());  // the common case, vectorised
+      if (dims == 2) attraction_2d(P, y_pairs.data(), exaggeration, first, last, grad.data());  // the common case
       for (size_t i = first; i < last; ++i) {
         const double* yi = y + i * dims;
         if (dims != 2) {

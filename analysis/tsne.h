@@ -30,7 +30,7 @@ struct TsneOptions {
   double early_exaggeration = 12;
   size_t exaggeration_iterations = 250;
   double learning_rate = 0;  // 0 = auto: max(n / early_exaggeration / 4, 50)
-  uint64_t seed = 1;         // reserved: the schedule is deterministic (PCA initialisation)
+  uint64_t seed = 1;         // the randomized PCA initialisation's test vectors (the rest is deterministic)
   double theta = 0.5;        // Barnes-Hut angle; 0 = always exact
   size_t exact_below = 500;  // Auto: exact repulsion up to this many points
   size_t fft_from = 6000;    // Auto: FFT-interpolated repulsion from this many points (2-D)

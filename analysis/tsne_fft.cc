@@ -32,24 +32,39 @@ size_t fft_repulsion_boxes(double span, const FftRepulsionOptions& o) {
   return even_smooth_at_least(std::clamp<size_t>(want < 1e9 ? static_cast<size_t>(want) : cap, o.min_boxes, cap));
 }
 
-struct FftRepulsion::Workspace {
-  std::vector<LaneFft> fft;  // one per thread, for the current transform size
-  std::vector<uint32_t> cell;
-  std::vector<double> weight, zi;
+// One precision's FFTs and grids.
+template <class Real>
+struct FftRepulsion::Grids {
+  std::vector<BasicLaneFft<Real>> fft;  // one per thread, for the current transform size
   // Two split-complex grids, each carrying two charges (real and imaginary part): the kernel is
   // real, so the convolution of c + i d is conv(c) + i conv(d). re/im: (m, g) row-major, the
-  // charges in the first g rows, after the column pass all m; spec: their spectra in LaneFft's
-  // row-block layout (ceil(m / 8) x m x 8).
-  std::vector<double> re[2], im[2], spec_re[2], spec_im[2];
-  std::vector<double> kernel, kernel_im, kernel_spec, kernel_spec_im;  // the kernel's spectrum is real (the kernel is even)
+  // charges in the first g rows, after the column pass all m; the row pass convolves each row
+  // in place (its spectra stay in LaneFft's scratch).
+  std::vector<Real> re[2], im[2];
+  // The kernel's spectrum, in LaneFft's row-block layout (ceil(m / L) x m x L for L lanes); it
+  // is real (the kernel is even), the imaginary part rounding only.
+  std::vector<Real> kernel, kernel_im, kernel_spec, kernel_spec_im;
   size_t kernel_m = 0;  // the transform size and node spacing kernel_spec was computed for
   double kernel_step = 0;
+};
+
+struct FftRepulsion::Workspace {
+  std::vector<uint32_t> cell;
+  std::vector<double> weight, zi;
+  Grids<float> single;
+  Grids<double> dual;
 };
 
 FftRepulsion::FftRepulsion(FftRepulsionOptions options) : o_(options), ws_(std::make_unique<Workspace>()) {}
 FftRepulsion::~FftRepulsion() = default;
 
 double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double>& rep) {
+  return o_.single_precision ? run(ws_->single, y, rep) : run(ws_->dual, y, rep);
+}
+
+template <class Real>
+double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::vector<double>& rep) {
+  using Fft = BasicLaneFft<Real>;
   const FftRepulsionOptions& o = o_;
   Workspace& ws = *ws_;
   const size_t n = y.size() / 2;
@@ -73,11 +88,13 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
 
   // Per point: its box on each axis and the Lagrange weights of the box's nodes, which sit at
   // (a + 1/2) / p of the box.
-  std::vector<double> nodes(p), denom(p, 1.0);
+  std::vector<double> nodes(p), inv_denom(p, 1.0);
   for (size_t a = 0; a < p; ++a) nodes[a] = (static_cast<double>(a) + 0.5) / static_cast<double>(p);
-  for (size_t a = 0; a < p; ++a)
+  for (size_t a = 0; a < p; ++a) {
     for (size_t b = 0; b < p; ++b)
-      if (a != b) denom[a] *= nodes[a] - nodes[b];
+      if (a != b) inv_denom[a] *= nodes[a] - nodes[b];
+    inv_denom[a] = 1.0 / inv_denom[a];
+  }
   std::vector<uint32_t>& cell = ws.cell;
   std::vector<double>& weight = ws.weight;
   cell.resize(n * 2);
@@ -92,7 +109,7 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
         double l = 1.0;
         for (size_t k = 0; k < p; ++k)
           if (k != a) l *= u - nodes[k];
-        weight[(i * 2 + c) * p + a] = l / denom[a];
+        weight[(i * 2 + c) * p + a] = l * inv_denom[a];
       }
     }
   }
@@ -109,27 +126,23 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
     }
   };
   const size_t threads = std::max<size_t>(1, o.threads);
-  std::vector<LaneFft>& fft = ws.fft;
+  std::vector<Fft>& fft = grids.fft;
   const size_t workers = std::min<size_t>(threads, 3);
   if (fft.empty() || fft.front().size() != m) fft.clear();
   while (fft.size() < workers) fft.emplace_back(m);
-  const size_t spec_size = (m + LaneFft::kLanes - 1) / LaneFft::kLanes * LaneFft::kLanes * m;
-  for (size_t k = 0; k < 2; ++k) {
-    ws.re[k].resize(m * g), ws.im[k].resize(m * g);
-    ws.spec_re[k].resize(spec_size), ws.spec_im[k].resize(spec_size);
-  }
+  const size_t spec_size = (m + Fft::kLanes - 1) / Fft::kLanes * Fft::kLanes * m;
+  for (size_t k = 0; k < 2; ++k) grids.re[k].resize(m * g), grids.im[k].resize(m * g);
   // Job 0: the kernel's spectrum (unless kept from the last call); jobs 1, 2: spread two charges
-  // onto a grid (real and imaginary part) and transform it. Forward: columns first over the g
-  // columns holding charges, then every row from its first g entries.
-  const bool same_kernel = ws.kernel_m == m && ws.kernel_step == step;
+  // onto a grid (real and imaginary part) and transform its g columns holding charges.
+  const bool same_kernel = grids.kernel_m == m && grids.kernel_step == step;
   const size_t first_job = same_kernel ? 1 : 0;
-  ws.kernel_m = 0;  // invalid until the new spectrum is complete
+  grids.kernel_m = 0;  // invalid until the new spectrum is complete
   run_jobs(3 - first_job, threads, [&](size_t job_index, size_t w) {
     const size_t job = job_index + first_job;
     if (job == 0) {
-      std::vector<double>& kernel = ws.kernel;
+      std::vector<Real>& kernel = grids.kernel;
       kernel.assign(m * m, 0.0);
-      ws.kernel_im.assign(m * m, 0.0);
+      grids.kernel_im.assign(m * m, 0.0);
       auto offset = [&](size_t u) { return u < g ? static_cast<double>(u) : static_cast<double>(u) - static_cast<double>(m); };
       for (size_t u = 0; u < m; ++u) {
         if (u == g) continue;  // offset +-g never occurs between two nodes
@@ -137,23 +150,23 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
           if (v == g) continue;
           const double du = offset(u) * step, dv = offset(v) * step;
           const double q = 1.0 / (1.0 + du * du + dv * dv);
-          kernel[u * m + v] = q * q;
+          kernel[u * m + v] = static_cast<Real>(q * q);
         }
       }
-      fft[w].columns(kernel.data(), ws.kernel_im.data(), m, m, m, m, false);
-      ws.kernel_spec.resize(spec_size);
-      ws.kernel_spec_im.resize(spec_size);
-      fft[w].rows_forward(kernel.data(), ws.kernel_im.data(), m, m, m, ws.kernel_spec.data(), ws.kernel_spec_im.data());
+      fft[w].columns(kernel.data(), grids.kernel_im.data(), m, m, m, m, false);
+      grids.kernel_spec.resize(spec_size);
+      grids.kernel_spec_im.resize(spec_size);
+      fft[w].rows_forward(kernel.data(), grids.kernel_im.data(), m, m, m, grids.kernel_spec.data(), grids.kernel_spec_im.data());
       // With the 1 / m^2 of the unscaled inverse; the imaginary part is rounding only.
-      const double scale = 1.0 / (static_cast<double>(m) * static_cast<double>(m));
-      for (double& v : ws.kernel_spec) v *= scale;
+      const Real scale = static_cast<Real>(1.0 / (static_cast<double>(m) * static_cast<double>(m)));
+      for (Real& v : grids.kernel_spec) v *= scale;
       return;
     }
     const size_t k = job - 1;
-    double* re = ws.re[k].data();
-    double* im = ws.im[k].data();
-    std::fill_n(re, g * g, 0.0);
-    std::fill_n(im, g * g, 0.0);
+    Real* re = grids.re[k].data();
+    Real* im = grids.im[k].data();
+    std::fill_n(re, g * g, Real(0));
+    std::fill_n(im, g * g, Real(0));
     for (size_t i = 0; i < n; ++i) {
       const double qr = charge(i, 2 * k), qi = charge(i, 2 * k + 1);
       const double* wx = weight.data() + (i * 2) * p;
@@ -162,25 +175,20 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
       for (size_t a = 0; a < p; ++a)
         for (size_t b = 0; b < p; ++b) {
           const double wab = wx[a] * wy[b];
-          re[at + a * g + b] += wab * qr;
-          im[at + a * g + b] += wab * qi;
+          re[at + a * g + b] += static_cast<Real>(wab * qr);
+          im[at + a * g + b] += static_cast<Real>(wab * qi);
         }
     }
     fft[w].columns(re, im, g, g, g, m, false);
-    fft[w].rows_forward(re, im, g, m, g, ws.spec_re[k].data(), ws.spec_im[k].data());
   });
-  ws.kernel_m = m;
-  ws.kernel_step = step;
-  // Multiply by the kernel's spectrum and transform back: the potentials at the grid nodes,
-  // in the first g rows and columns.
+  grids.kernel_m = m;
+  grids.kernel_step = step;
+  // The rows convolved with the kernel (forward, times its spectrum, back), then the columns
+  // transformed back: the potentials at the grid nodes, in the first g rows and columns.
   run_jobs(2, threads, [&](size_t k, size_t w) {
-    double* sr = ws.spec_re[k].data();
-    double* si = ws.spec_im[k].data();
-    const double* ks = ws.kernel_spec.data();
-    for (size_t e = 0; e < spec_size; ++e) sr[e] *= ks[e], si[e] *= ks[e];
-    double* re = ws.re[k].data();
-    double* im = ws.im[k].data();
-    fft[w].rows_inverse(sr, si, m, g, re, im, g);
+    Real* re = grids.re[k].data();
+    Real* im = grids.im[k].data();
+    fft[w].rows_convolve(re, im, g, m, g, g, grids.kernel_spec.data());
     fft[w].columns(re, im, g, g, m, g, true);
   });
   // Interpolate the potentials back to the points; Z and the forces from them.
@@ -194,7 +202,7 @@ double FftRepulsion::operator()(const std::vector<double>& y, std::vector<double
       const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
       double phi[kCharges];
       for (size_t k = 0; k < kCharges; ++k) {
-        const double* pot = (k % 2 == 0 ? ws.re : ws.im)[k / 2].data() + at;
+        const Real* pot = (k % 2 == 0 ? grids.re : grids.im)[k / 2].data() + at;
         double s = 0;
         for (size_t a = 0; a < p; ++a) {
           double r = 0;

@@ -71,14 +71,19 @@ TEST(FftRepulsion, ApproachesTheExactSumsAtEveryScale) {
     y[2 * 9] = y[2 * 10], y[2 * 9 + 1] = y[2 * 10 + 1];
     std::vector<double> exact;
     const double z_exact = exact_repulsion(y, exact);
-    for (size_t nodes : {3u, 5u}) {
+    for (size_t nodes : {3u, 5u})
+    for (bool single : {false, true}) {
       FftRepulsionOptions o;
       o.nodes_per_box = nodes;
+      o.single_precision = single;
       FftRepulsion rep(o);
       std::vector<double> fft;
       const double z = rep(y, fft);
       const double tolerance = nodes == 3 ? 0.03 : 0.003;
-      EXPECT_NEAR(z, z_exact, tolerance * z_exact) << "scale " << scale << " nodes " << nodes;
+      // Float grids: their rounding is below the interpolation error at 3 nodes, but not at 5
+      // on the widest map (its worst point ~2 % of the largest force).
+      const double worst_tolerance = single && nodes == 5 ? 0.03 : 5 * tolerance;
+      EXPECT_NEAR(z, z_exact, tolerance * z_exact) << "scale " << scale << " nodes " << nodes << " single " << single;
       double worst = 0, largest = 0, err2 = 0, norm2 = 0;
       for (size_t a = 0; a < exact.size(); ++a) {
         worst = std::max(worst, std::abs(fft[a] - exact[a]));
@@ -86,8 +91,8 @@ TEST(FftRepulsion, ApproachesTheExactSumsAtEveryScale) {
         err2 += (fft[a] - exact[a]) * (fft[a] - exact[a]);
         norm2 += exact[a] * exact[a];
       }
-      EXPECT_LT(std::sqrt(err2 / norm2), 2 * tolerance) << "scale " << scale << " nodes " << nodes;
-      EXPECT_LT(worst, 5 * tolerance * largest) << "scale " << scale << " nodes " << nodes;
+      EXPECT_LT(std::sqrt(err2 / norm2), 2 * tolerance) << "scale " << scale << " nodes " << nodes << " single " << single;
+      EXPECT_LT(worst, worst_tolerance * largest) << "scale " << scale << " nodes " << nodes << " single " << single;
       // The workspace is reused: a second call on the same map gives the same sums.
       std::vector<double> again;
       EXPECT_EQ(rep(y, again), z);

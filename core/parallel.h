@@ -1,15 +1,25 @@
 // Runs independent jobs on a few threads. Jobs are handed out in order as workers become free;
 // the calling thread is worker 0. For results that must not depend on the thread count, a job's
 // output must depend only on its index (the worker number is for per-worker scratch).
+//
+// The helper threads are kept between calls (an optimiser calls run_jobs a few times per
+// iteration: creating threads each time cost ~40 us a call here); a nested or concurrent call,
+// which finds them busy, starts threads of its own.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <thread>
 #include <vector>
 
 namespace embscope {
+
+// Runs work(0) on the calling thread and work(w) for w in [1, helpers] on the kept threads
+// (started as needed); returns when all have finished. False, without running anything, when
+// the kept threads are in use (a nested or concurrent call).
+bool run_on_kept_threads(size_t helpers, const std::function<void(size_t)>& work);
 
 // job(k, worker) for every k in [0, n_jobs), on min(threads, n_jobs) workers (at least one).
 template <class Job>
@@ -19,6 +29,8 @@ void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
   auto work = [&](size_t w) {
     for (size_t k = next.fetch_add(1); k < n_jobs; k = next.fetch_add(1)) job(k, w);
   };
+  if (workers == 1) return work(0);
+  if (run_on_kept_threads(workers - 1, work)) return;
   std::vector<std::thread> pool;
   for (size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
   work(0);
