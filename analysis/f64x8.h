@@ -1,7 +1,8 @@
-// Eight doubles as one GCC vector: one AVX-512 register, two AVX2 or four SSE2 ones, so the
-// same source serves every build; the kernels that use it are compiled once per instruction set
-// (EMB_F64X8_CLONES: GCC/Clang target clones, the loader picks the best the CPU has). Used by
-// the FFT (lane_fft.cc), the neighbour re-scoring and the map-quality distances.
+// Eight doubles (F64x8) or sixteen floats (F32x16) as one GCC vector: one AVX-512 register, two
+// AVX2 or four SSE2 ones, so the same source serves every build; the kernels that use them are
+// compiled once per instruction set (EMB_F64X8_CLONES: GCC/Clang target clones, the loader
+// picks the best the CPU has). Used by the FFT (lane_fft.cc), t-SNE's attraction, the neighbour
+// re-scoring and the map-quality distances.
 #pragma once
 
 #include <cstring>
@@ -10,6 +11,7 @@ namespace embscope {
 
 // aligned(8): loads and stores through it are valid at any double's address.
 typedef double F64x8 __attribute__((vector_size(8 * sizeof(double)), aligned(8)));
+typedef float F32x16 __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
 
 // Passed by reference: a vector argument by value has a different ABI with and without AVX.
 inline void load_f64x8(F64x8& v, const double* p) { std::memcpy(&v, p, sizeof v); }

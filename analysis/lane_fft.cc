@@ -18,8 +18,6 @@ namespace embscope {
 namespace {
 
 // The lanes of one element: one 64-byte vector (eight doubles or sixteen floats).
-// (aligned to the element: loads and stores at any element's address)
-typedef float F32x16 __attribute__((vector_size(64), aligned(4)));
 template <class T>
 struct LanesFor;
 template <>

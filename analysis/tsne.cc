@@ -28,29 +28,37 @@ struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..sta
 };
 
 typedef float F32x8 __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
-typedef float F32x16 __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
 typedef uint64_t U64x8 __attribute__((vector_size(8 * sizeof(uint64_t)), aligned(8)));
+
+// Point j's two single-precision coordinates as one 64-bit word.
+inline uint64_t coordinate_pair(const float* yf, size_t j) {
+  uint64_t w;
+  std::memcpy(&w, yf + 2 * j, sizeof w);
+  return w;
+}
 
 // The attraction of points [first, last) on a 2-D map, times `exaggeration`:
 // grad_i = sum_j p_ij q_ij (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2). In single precision,
-// as scikit-learn computes it (its map and P are float32): `yf` holds each point's two
-// coordinates as one 64-bit word, so eight edges take eight loads into one 16-float vector
+// as scikit-learn computes it (its map and P are float32): `yf` is the map (n, 2) in float, each
+// point's two coordinates loaded as one 64-bit word, so eight edges take eight loads into one
+// 16-float vector
 // (x, y of each neighbour side by side; AVX-512 gathers measured slower than the eight loads on
 // Zen 5); each lane's partial sum is added in double, in a fixed
 // order, so every build and thread count gives the same sums up to FMA contraction.
-EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const uint64_t* yf, double exaggeration, size_t first,
+EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const float* yf, double exaggeration, size_t first,
                                     size_t last, double* grad) {
   constexpr size_t kW = 8;
-  const float* yv = reinterpret_cast<const float*>(yf);
   for (size_t i = first; i < last; ++i) {
-    const float x0 = yv[i * 2], x1 = yv[i * 2 + 1];
+    const float x0 = yf[i * 2], x1 = yf[i * 2 + 1];
     const F32x16 yi = {x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1};
     F32x16 g = {};
     const size_t end = P.start[i + 1];
     size_t e = P.start[i];
     for (; e + kW <= end; e += kW) {
       const uint32_t* j = P.cols.data() + e;
-      const U64x8 w = {yf[j[0]], yf[j[1]], yf[j[2]], yf[j[3]], yf[j[4]], yf[j[5]], yf[j[6]], yf[j[7]]};
+      const U64x8 w = {coordinate_pair(yf, j[0]), coordinate_pair(yf, j[1]), coordinate_pair(yf, j[2]),
+                       coordinate_pair(yf, j[3]), coordinate_pair(yf, j[4]), coordinate_pair(yf, j[5]),
+                       coordinate_pair(yf, j[6]), coordinate_pair(yf, j[7])};
       F32x16 a;
       std::memcpy(&a, &w, sizeof a);
       F32x8 v8;
@@ -63,7 +71,7 @@ EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const uint64_t* yf, double
     }
     for (size_t l = 0; e < end; ++e, ++l) {  // the last few edges, into lanes 0..
       const size_t j = P.cols[e];
-      const float d0 = x0 - yv[j * 2], d1 = x1 - yv[j * 2 + 1];
+      const float d0 = x0 - yf[j * 2], d1 = x1 - yf[j * 2 + 1];
       const float pq = P.vals_f[e] / (1.0f + d0 * d0 + d1 * d1);
       g[2 * l] += pq * d0;
       g[2 * l + 1] += pq * d1;
@@ -171,10 +179,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     const size_t components = std::min(dims, std::min(n, d));
     std::optional<PcaResult> computed;
     if (!o.pca_init || o.pca_init->n_components != components || o.pca_init->projection.size() != n * components) {
-      PcaOptions po;  // randomized, as scikit-learn's TSNE initialises
-      po.seed = o.seed;
-      if (components + 10 < std::min(n, d)) po.solver = PcaSolver::Randomized;
-      EMB_TRY_ASSIGN(computed, pca(x, components, po));
+      EMB_TRY_ASSIGN(computed, pca(x, components, tsne_pca_init_options(n, d, components, o.seed)));
     }
     const PcaResult& init = computed ? *computed : *o.pca_init;
     r.y.assign(n * dims, 0.0);
@@ -190,7 +195,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
   std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n), rep(n * dims);
-  std::vector<uint64_t> y_pairs(dims == 2 ? n : 0);  // the map in single precision, for attraction_2d
+  std::vector<float> y_single(dims == 2 ? n * 2 : 0);  // the map in single precision, for attraction_2d
   TsneRepulsion method = o.repulsion;
   if (dims != 2) method = TsneRepulsion::Exact;
   if (method == TsneRepulsion::Auto) {
@@ -243,17 +248,12 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     // Small chunks: two threads share the work evenly.
     const size_t chunks = (n + 511) / 512;
     std::vector<double> kl_chunk(chunks, 0.0);
-    if (dims == 2) {
-      for (size_t i = 0; i < n; ++i) {
-        const float pair[2] = {static_cast<float>(r.y[i * 2]), static_cast<float>(r.y[i * 2 + 1])};
-        std::memcpy(&y_pairs[i], pair, sizeof pair);
-      }
-    }
+    std::copy(r.y.begin(), r.y.begin() + static_cast<ptrdiff_t>(y_single.size()), y_single.begin());
     run_jobs(chunks, o.threads, [&](size_t chunk, size_t) {
       double kl = 0;
       const double* y = r.y.data();
       const size_t first = range_begin(n, chunks, chunk), last = range_begin(n, chunks, chunk + 1);
-      if (dims == 2) attraction_2d(P, y_pairs.data(), exaggeration, first, last, grad.data());  // the common case
+      if (dims == 2) attraction_2d(P, y_single.data(), exaggeration, first, last, grad.data());  // the common case
       for (size_t i = first; i < last; ++i) {
         const double* yi = y + i * dims;
         if (dims != 2) {
@@ -305,6 +305,13 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   // Final KL divergence with the final positions.
   r.kl_divergence = gradient(1.0, true);
   return r;
+}
+
+PcaOptions tsne_pca_init_options(size_t n, size_t d, size_t components, uint64_t seed) {
+  PcaOptions po;
+  po.seed = seed;
+  if (components + 10 < std::min(n, d)) po.solver = PcaSolver::Randomized;
+  return po;
 }
 
 const char* tsne_repulsion_name(TsneRepulsion r) {

@@ -56,4 +56,9 @@ const char* tsne_repulsion_name(TsneRepulsion r);
 // limit) or n < 2; NonFinite for NaN/Inf values (naming the point).
 Result<TsneResult> tsne(MatrixView x, const TsneOptions& options);
 
+// How t-SNE computes its PCA initialisation of `components` components for n points of
+// dimension d: the randomized solver, as scikit-learn's TSNE does (two components, not the
+// whole spectrum), where it applies (components + 10 < min(n, d)); else the exact one.
+PcaOptions tsne_pca_init_options(size_t n, size_t d, size_t components, uint64_t seed);
+
 }  // namespace embscope

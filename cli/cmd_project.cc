@@ -126,11 +126,10 @@ int run_project(const Globals& g, const ProjectFlags& f) {
   PcaOptions po;
   po.solver = f.pca_solver == "full" ? PcaSolver::Full : f.pca_solver == "randomized" ? PcaSolver::Randomized : PcaSolver::Auto;
   po.seed = f.seed;
-  // t-SNE starts from a randomized PCA, as scikit-learn's TSNE does (it needs two components,
-  // not the whole spectrum).
-  if (f.method == "tsne" && po.solver == PcaSolver::Auto && f.dims + 10 < std::min(n, d)) po.solver = PcaSolver::Randomized;
-  if (f.method != "umap")
-    r = pca(x, f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d))), po);
+  const size_t components = f.method == "pca" ? f.dims : std::min<size_t>(f.dims, std::max<size_t>(1, std::min(n, d)));
+  // t-SNE's initialisation as tsne() would compute it, unless a solver was asked for.
+  if (f.method == "tsne" && po.solver == PcaSolver::Auto) po = tsne_pca_init_options(n, d, components, f.seed);
+  if (f.method != "umap") r = pca(x, components, po);
   if (!r) return report(g, r.error());
   std::optional<TsneResult> ts;
   std::optional<UmapResult> um;
