@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/f64x8.h"
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -31,7 +32,8 @@ EMB_F64X8_CLONES double squared_distance(const double* a, const double* b, size_
 
 }  // namespace
 
-Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, size_t low_dims, size_t k) {
+Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, size_t low_dims, size_t k,
+                               size_t threads) {
   const size_t n = high.n_rows, d = high.n_cols;
   if (low_dims == 0 || low.size() != n * low_dims)
     return make_error(ErrorKind::InvalidArgument, "map quality", "the map has a different number of points");
@@ -40,38 +42,47 @@ Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, siz
                       fmt::format("k = {} neighbours needs more than {} points (k < n / 2)", k, 2 * k));
   }
   const std::vector<double> x(high.data, high.data + n * d);  // (n, D) in double
-  std::vector<double> dh(n), dl(n);
-  std::vector<uint32_t> near(n - 1);
-  double penalty = 0, kept = 0;
   // Order of the other points by distance, ties by index (as a stable sort of the indices).
   auto before = [](const std::vector<double>& dist, uint32_t a, uint32_t b) {
     return dist[a] < dist[b] || (dist[a] == dist[b] && a < b);
   };
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      dh[j] = squared_distance(&x[i * d], &x[j * d], d);
-      double u = 0;
-      for (size_t c = 0; c < low_dims; ++c) {
-        const double t = low[i * low_dims + c] - low[j * low_dims + c];
-        u += t * t;
+  // Per range of points: the penalty and the kept count, both whole numbers (exact sums).
+  const size_t parts = std::min<size_t>(n, 64);
+  std::vector<double> penalty_part(parts, 0.0), kept_part(parts, 0.0);
+  run_jobs(parts, std::max<size_t>(1, threads), [&](size_t part, size_t) {
+    std::vector<double> dh(n), dl(n);
+    std::vector<uint32_t> near(n - 1);
+    double penalty = 0, kept = 0;
+    for (size_t i = range_begin(n, parts, part); i < range_begin(n, parts, part + 1); ++i) {
+      for (size_t j = 0; j < n; ++j) {
+        dh[j] = squared_distance(&x[i * d], &x[j * d], d);
+        double u = 0;
+        for (size_t c = 0; c < low_dims; ++c) {
+          const double t = low[i * low_dims + c] - low[j * low_dims + c];
+          u += t * t;
+        }
+        dl[j] = u;
       }
-      dl[j] = u;
+      // The k nearest on the map...
+      near.clear();
+      for (size_t j = 0; j < n; ++j)
+        if (j != i) near.push_back(static_cast<uint32_t>(j));
+      std::nth_element(near.begin(), near.begin() + static_cast<ptrdiff_t>(k - 1), near.end(),
+                       [&](uint32_t a, uint32_t b) { return before(dl, a, b); });
+      // ... and each one's 1-based rank among the others in the original space.
+      for (size_t r = 0; r < k; ++r) {
+        const uint32_t j = near[r];
+        size_t rank = 1;
+        for (size_t l = 0; l < n; ++l) rank += l != i && before(dh, static_cast<uint32_t>(l), j);
+        if (rank > k) penalty += static_cast<double>(rank - k);
+        else kept += 1;
+      }
     }
-    // The k nearest on the map...
-    near.clear();
-    for (size_t j = 0; j < n; ++j)
-      if (j != i) near.push_back(static_cast<uint32_t>(j));
-    std::nth_element(near.begin(), near.begin() + static_cast<ptrdiff_t>(k - 1), near.end(),
-                     [&](uint32_t a, uint32_t b) { return before(dl, a, b); });
-    // ... and each one's 1-based rank among the others in the original space.
-    for (size_t r = 0; r < k; ++r) {
-      const uint32_t j = near[r];
-      size_t rank = 1;
-      for (size_t l = 0; l < n; ++l) rank += l != i && before(dh, static_cast<uint32_t>(l), j);
-      if (rank > k) penalty += static_cast<double>(rank - k);
-      else kept += 1;
-    }
-  }
+    penalty_part[part] = penalty;
+    kept_part[part] = kept;
+  });
+  double penalty = 0, kept = 0;
+  for (size_t part = 0; part < parts; ++part) penalty += penalty_part[part], kept += kept_part[part];
   const double nn = static_cast<double>(n), kk = static_cast<double>(k);
   MapQuality q;
   q.k = k;

@@ -21,6 +21,8 @@ struct MapQuality {
 
 // high: (n, D) original points; low: (n, d) their map positions, row-major doubles.
 // Errors: InvalidArgument unless 1 <= k < n / 2 (scikit-learn's condition) and shapes agree.
-Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, size_t low_dims, size_t k);
+// The points are split across `threads`; the result does not depend on the count.
+Result<MapQuality> map_quality(MatrixView high, std::span<const double> low, size_t low_dims, size_t k,
+                               size_t threads = 1);
 
 }  // namespace embscope

@@ -1,7 +1,7 @@
 // The k nearest neighbours of every point of a set among the others (euclidean, exact): the
-// graph t-SNE's input affinities and UMAP's fuzzy simplicial set are built from. The queries
-// are split across threads over one shared NeighborIndex; the answer does not depend on the
-// thread count. Sees only row-major float matrices.
+// graph t-SNE's input affinities and UMAP's fuzzy simplicial set are built from. Each pair
+// of points is scored once, the pairs split across threads (NeighborIndex::search_all); the
+// answer does not depend on the thread count. Sees only row-major float matrices.
 #pragma once
 
 #include <cstdint>

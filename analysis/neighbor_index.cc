@@ -7,6 +7,7 @@
 
 #include "analysis/f64x8.h"
 #include "core/dtype.h"
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -267,13 +268,22 @@ void NeighborIndex::scan_packed(const std::vector<Query>& qs, std::vector<Candid
   }
 }
 
+double NeighborIndex::scan_margin(double query_norm) const {
+  // f32 accumulation error of a d-term dot product: <= d * 2^-24 * |q| |r| (with slack for the
+  // f32 rounding of the unit query, the packed scaling and the norms).
+  const double gamma = 2.0 * (static_cast<double>(table_.n_cols) + 8.0) * std::ldexp(1.0, -24);
+  switch (metric_) {
+    case Metric::Cosine: return gamma;
+    case Metric::Dot: return gamma * query_norm * max_norm_;
+    case Metric::Euclidean: return 2 * gamma * query_norm * max_norm_ + gamma * max_norm_ * max_norm_;
+  }
+  return 0;
+}
+
 std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, size_t k, const SearchFilter& filter) const {
   const size_t d = table_.n_cols;
   std::vector<std::vector<Neighbor>> out(queries.n_rows);
   if (k == 0 || table_.n_rows == 0) return out;
-  // f32 accumulation error of a d-term dot product: <= d * 2^-24 * |q| |r| (with slack for the
-  // f32 rounding of the unit query, the packed scaling and the norms).
-  const double gamma = 2.0 * (static_cast<double>(d) + 8.0) * std::ldexp(1.0, -24);
   std::vector<Query> qs;
   for (size_t i = 0; i < queries.n_rows; ++i) {
     Query q;
@@ -287,13 +297,7 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
     q.scan.resize(d);
     for (size_t j = 0; j < d; ++j)
       q.scan[j] = static_cast<float>(metric_ == Metric::Cosine ? q.exact[j] / q.norm : q.exact[j]);
-    switch (metric_) {
-      case Metric::Cosine: q.margin = static_cast<float>(gamma); break;
-      case Metric::Dot: q.margin = static_cast<float>(gamma * q.norm * max_norm_); break;
-      case Metric::Euclidean:
-        q.margin = static_cast<float>(2 * gamma * q.norm * max_norm_ + gamma * max_norm_ * max_norm_);
-        break;
-    }
+    q.margin = static_cast<float>(scan_margin(q.norm));
     qs.push_back(std::move(q));
   }
   if (has_copy()) {
@@ -301,7 +305,7 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
     // relative (bf16 keeps 8 bits), and values below 2^-126 flushed to zero; so for unit
     // vectors |sum (q + dq)(r + dr) - sum q r| <= 2^-8 + 2^-18 + 2^-126 sqrt(D) (Cauchy-Schwarz).
     const double bf16_error = std::ldexp(1.0, -8) + std::ldexp(1.0, -18) + std::ldexp(1.0, -126) * std::sqrt(double(d));
-    for (auto& q : qs) q.margin = static_cast<float>(gamma + bf16_error);
+    for (auto& q : qs) q.margin = static_cast<float>(scan_margin(q.norm) + bf16_error);
   }
   const bool packed = has_copy() || qs.size() >= kBatchMin;
   if (!packed && rows_in_bf16_pairs()) {
@@ -322,25 +326,139 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
   } else {
     for (size_t t = 0; t < qs.size(); ++t) scan_rows(qs[t], cs[t], filter);
   }
-  for (size_t t = 0; t < qs.size(); ++t) {
-    std::vector<Neighbor> ranked;
-    // Re-scored in row order (the rows are far apart in a large table: the next one is
-    // prefetched while this one is scored).
-    std::vector<uint32_t> rows;
-    for (const auto& c : cs[t].finish()) rows.push_back(c.second);
-    std::sort(rows.begin(), rows.end());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (i + 1 < rows.size()) prefetch_row(rows[i + 1]);
-      ranked.push_back({rows[i], exact(qs[t], rows[i])});
-    }
-    const bool ascending = metric_ == Metric::Euclidean;
-    std::sort(ranked.begin(), ranked.end(), [&](const Neighbor& a, const Neighbor& b) {
-      if (a.score != b.score) return ascending ? a.score < b.score : a.score > b.score;
-      return a.row < b.row;
-    });
-    if (ranked.size() > k) ranked.resize(k);
-    out[qs[t].index] = std::move(ranked);
+  for (size_t t = 0; t < qs.size(); ++t) out[qs[t].index] = ranked(qs[t], cs[t], k);
+  return out;
+}
+
+std::vector<Neighbor> NeighborIndex::ranked(const Query& q, Candidates& c, size_t k) const {
+  std::vector<Neighbor> ranked;
+  // Re-scored in row order (the rows are far apart in a large table: the next one is
+  // prefetched while this one is scored).
+  std::vector<uint32_t> rows;
+  for (const auto& p : c.finish()) rows.push_back(p.second);
+  std::sort(rows.begin(), rows.end());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i + 1 < rows.size()) prefetch_row(rows[i + 1]);
+    ranked.push_back({rows[i], exact(q, rows[i])});
   }
+  const bool ascending = metric_ == Metric::Euclidean;
+  std::sort(ranked.begin(), ranked.end(), [&](const Neighbor& a, const Neighbor& b) {
+    if (a.score != b.score) return ascending ? a.score < b.score : a.score > b.score;
+    return a.row < b.row;
+  });
+  if (ranked.size() > k) ranked.resize(k);
+  return ranked;
+}
+
+std::vector<std::vector<Neighbor>> NeighborIndex::search_all(size_t k, size_t threads) const {
+  const scan::Kernel kernel = scan::best_kernel();
+  const size_t n = table_.n_rows, d = table_.n_cols;
+  std::vector<std::vector<Neighbor>> out(n);
+  if (k == 0 || n < 2) return out;
+  threads = std::max<size_t>(1, threads);
+  const bool cosine = metric_ == Metric::Cosine;
+  // Every row as the kernels multiply it (unit length for cosine), twice: row-major for the
+  // query side (the table itself when it already is that) and packed 16 rows to a block,
+  // (D, 16), for the row side.
+  const size_t n_blocks = (n + kBlockRows - 1) / kBlockRows;
+  const bool table_as_is = table_.elem == scan::Elem::F32 && !cosine && table_.stride == d;
+  std::vector<float> copy(table_as_is ? 0 : n * d), packed(n_blocks * kBlockRows * d, 0.0f);
+  const float* rows = table_as_is ? static_cast<const float*>(table_.data) : copy.data();
+  run_jobs(n_blocks, threads, [&](size_t b, size_t) {
+    for (size_t r = b * kBlockRows; r < std::min(n, (b + 1) * kBlockRows); ++r) {
+      if (!table_as_is) {
+        float* row = copy.data() + r * d;
+        row_f32(table_, r, row);
+        if (cosine)
+          for (size_t j = 0; j < d; ++j) row[j] *= inv_norms_[r];
+      }
+      const float* row = rows + r * d;
+      float* dst = packed.data() + b * d * kBlockRows + r % kBlockRows;
+      for (size_t j = 0; j < d; ++j) dst[j * kBlockRows] = row[j];
+    }
+  });
+  std::vector<Candidates> cs;
+  cs.reserve(n);
+  for (size_t r = 0; r < n; ++r) cs.emplace_back(k, static_cast<float>(scan_margin(norms_[r])));
+  // Score of row r for query q from their f32 product, as search() finishes it.
+  auto finish = [&](float dot, size_t r) {
+    return metric_ == Metric::Euclidean ? 2 * dot - sq_norms_[r] : dot;
+  };
+  // Slices of 512 rows (a multiple of 16, so the chunks below start on block boundaries). A
+  // pair of slices (I, J) offers each score to a query of I and, when I != J, to a row of J
+  // as a query: the pairs run in rounds of disjoint pairs (the circle method of a round-robin
+  // tournament, and the diagonal pairs as one round), so each query's candidates are touched
+  // by one thread at a time. The candidates keep every row within the error bound of the
+  // k-th best whatever order the rows come in, so the answer is the same on any thread count.
+  const size_t slice = 512;
+  const size_t m = (n + slice - 1) / slice;
+  std::vector<std::vector<std::pair<size_t, size_t>>> rounds(1);
+  for (size_t i = 0; i < m; ++i) rounds[0].emplace_back(i, i);
+  const size_t teams = m + m % 2;  // with a bye when odd
+  for (size_t round = 0; round + 1 < teams; ++round) {
+    auto& pairs = rounds.emplace_back();
+    for (size_t i = 0; i < teams / 2; ++i) {
+      const size_t a = i == 0 ? teams - 1 : (round + i) % (teams - 1);
+      const size_t b = (round + teams - 1 - i) % (teams - 1);
+      if (a < m && b < m) pairs.emplace_back(std::min(a, b), std::max(a, b));
+    }
+  }
+  const size_t chunk_blocks = std::clamp<size_t>((384u << 10) / (d * kBlockRows * 4), 1, 64);
+  const size_t chunk = chunk_blocks * kBlockRows;
+  std::vector<std::vector<float>> scratch(threads, std::vector<float>(kernel.max_queries * chunk));
+  auto pair = [&](size_t si, size_t sj, size_t worker) {
+    float* s = scratch[worker].data();
+    const size_t q0 = si * slice, q1 = std::min(n, q0 + slice);
+    const size_t r0 = sj * slice, r1 = std::min(n, r0 + slice);
+    for (size_t c0 = r0; c0 < r1; c0 += chunk) {
+      const size_t count = std::min(chunk, r1 - c0), nb = (count + kBlockRows - 1) / kBlockRows;
+      const size_t width = nb * kBlockRows;
+      for (size_t t0 = q0; t0 < q1; t0 += kernel.max_queries) {
+        const size_t nt = std::min<size_t>(kernel.max_queries, q1 - t0);
+        kernel.score_blocks(packed.data() + c0 * d, static_cast<uint32_t>(nb), rows + t0 * d,
+                            static_cast<uint32_t>(nt), static_cast<uint32_t>(d), s);
+        for (size_t t = 0; t < nt; ++t) {  // row-wise: query t0 + t, rows c0..
+          const size_t q = t0 + t;
+          if (cosine && inv_norms_[q] == 0) continue;
+          Candidates& c = cs[q];
+          const float* st = s + t * width;
+          for (size_t i = 0; i < count; ++i) {
+            const size_t r = c0 + i;
+            const float v = finish(st[i], r);
+            if (v < c.cut() || r == q || (cosine && inv_norms_[r] == 0)) continue;
+            c.offer(v, static_cast<uint32_t>(r));
+          }
+        }
+        if (si == sj) continue;
+        for (size_t i = 0; i < count; ++i) {  // column-wise: row c0 + i as the query, rows t0..
+          const size_t q = c0 + i;
+          if (cosine && inv_norms_[q] == 0) continue;
+          Candidates& c = cs[q];
+          for (size_t t = 0; t < nt; ++t) {
+            const size_t r = t0 + t;
+            const float v = finish(s[t * width + i], r);
+            if (v < c.cut() || (cosine && inv_norms_[r] == 0)) continue;
+            c.offer(v, static_cast<uint32_t>(r));
+          }
+        }
+      }
+    }
+  };
+  for (const auto& pairs : rounds)
+    run_jobs(pairs.size(), threads, [&](size_t p, size_t worker) { pair(pairs[p].first, pairs[p].second, worker); });
+  // Re-scored in double, each row's query built from its stored values.
+  const size_t parts = std::min(n, threads * 16);
+  run_jobs(parts, threads, [&](size_t part, size_t) {
+    Query q;
+    std::vector<float> row(d);
+    for (size_t r = range_begin(n, parts, part); r < range_begin(n, parts, part + 1); ++r) {
+      if (cosine && norms_[r] == 0) continue;
+      row_f32(table_, r, row.data());
+      q.exact.assign(row.begin(), row.end());
+      q.norm = norms_[r];
+      out[r] = ranked(q, cs[r], k);
+    }
+  });
   return out;
 }
 

@@ -65,6 +65,13 @@ class NeighborIndex {
   // them (cosine needs a non-zero query and rows).
   std::vector<double> scores(std::span<const float> query, std::span<const uint32_t> rows) const;
 
+  // Every row's k best other rows (never itself; a duplicate of it may answer), as search()
+  // ranks them, on `threads` threads; the answer does not depend on the thread count. Scores
+  // each unordered pair of rows once: the (V x V) product is symmetric, so the blocked
+  // product runs over the slice pairs (I, J), I <= J, and each score is offered to both rows
+  // (half the multiply work of V searches). For the k-NN graph of a point set.
+  std::vector<std::vector<Neighbor>> search_all(size_t k, size_t threads) const;
+
  private:
   struct Query;
   class Candidates;
@@ -78,6 +85,10 @@ class NeighborIndex {
   // Queries against 16-row blocks: the bf16 copy, else f32 blocks packed chunk by chunk.
   void scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
   double exact(const Query& q, uint32_t row) const;
+  // The bound on |f32 scan score - exact score| for a query of this norm (f32 scans).
+  double scan_margin(double query_norm) const;
+  // The candidates re-scored in double: the k best, best first, ties by lower row.
+  std::vector<Neighbor> ranked(const Query& q, Candidates& c, size_t k) const;
   void prefetch_row(uint32_t row) const;  // the stored row's cache lines, ahead of exact()
 
   RowTable table_;

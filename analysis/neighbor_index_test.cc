@@ -132,6 +132,68 @@ TEST_P(NeighborIndexTest, ZeroQueryAndZeroRows) {
   EXPECT_EQ(e[0][0].score, 0.0);
 }
 
+// Every row's neighbours among the others, each pair scored once, against the brute-force scan
+// of that row with itself excluded: every metric and stored dtype, sizes that are not a
+// multiple of the 16-row blocks or the 512-row slices (one, two and an odd number of slices),
+// zero and duplicate rows, one to three threads.
+TEST_P(NeighborIndexTest, SearchAllEqualsDoubleScanWithoutSelf) {
+  struct Shape {
+    size_t n, d;
+  };
+  for (const Shape shape : {Shape{2, 3}, Shape{37, 5}, Shape{700, 33}, Shape{1300, 17}}) {
+    const size_t n = shape.n, d = shape.d;
+    std::mt19937 rng(static_cast<uint32_t>(n * 17 + d));
+    std::normal_distribution<float> g;
+    std::vector<float> t(n * d);
+    for (auto& x : t) x = g(rng);
+    if (n > 8) {
+      for (size_t j = 0; j < d; ++j) t[3 * d + j] = 0.0f;                 // a zero row
+      for (size_t j = 0; j < d; ++j) t[7 * d + j] = t[5 * d + j] * 2.0f;  // same cosine as row 5
+      for (size_t j = 0; j < d; ++j) t[8 * d + j] = t[5 * d + j];         // same everything as row 5
+    }
+    std::vector<uint16_t> h(n * d);
+    std::vector<float> th(n * d);
+    for (size_t i = 0; i < n * d; ++i) th[i] = f16_to_f32(h[i] = f32_to_f16(t[i]));
+    const struct {
+      RowTable table;
+      const std::vector<float>* values;
+    } tables[] = {{RowTable::of({t.data(), n, d}), &t}, {{h.data(), scan::Elem::F16, n, d, d}, &th}};
+    for (const auto& tab : tables) {
+      for (Metric m : {Metric::Cosine, Metric::Dot, Metric::Euclidean}) {
+        const NeighborIndex index(tab.table, m);
+        std::vector<std::vector<Neighbor>> want(n);  // the 9 best, brute force
+        for (size_t q = 0; q < n; ++q) {
+          std::vector<uint8_t> mask(n, 1);
+          mask[q] = 0;
+          want[q] = brute(*tab.values, n, d, std::span<const float>(tab.values->data() + q * d, d), m, 9, mask);
+        }
+        for (size_t k : {1, 9}) {
+          for (size_t threads : {1, 2, 3}) {
+            const auto got = index.search_all(k, threads);
+            ASSERT_EQ(got.size(), n);
+            for (size_t q = 0; q < n; ++q) {
+              auto where = [&] {
+                return "n=" + std::to_string(n) + " elem=" + std::to_string(int(tab.table.elem)) +
+                       " metric=" + std::to_string(int(m)) + " k=" + std::to_string(k) +
+                       " threads=" + std::to_string(threads) + " q=" + std::to_string(q);
+              };
+              if (m == Metric::Cosine && n > 8 && q == 3) {
+                EXPECT_TRUE(got[q].empty()) << where();  // a zero row has no cosine neighbours
+                continue;
+              }
+              ASSERT_EQ(got[q].size(), std::min(k, want[q].size())) << where();
+              for (size_t i = 0; i < got[q].size(); ++i) {
+                EXPECT_EQ(got[q][i].row, want[q][i].row) << where() << " i=" << i;
+                EXPECT_NEAR(got[q][i].score, want[q][i].score, 1e-9 * (1 + std::abs(want[q][i].score))) << where();
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, NeighborIndexTest, ::testing::Values("generic", "avx2", "avx512"));
 
 }  // namespace

@@ -195,7 +195,11 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
   std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n), rep(n * dims);
-  std::vector<float> y_single(dims == 2 ? n * 2 : 0);  // the map in single precision, for attraction_2d
+  // The map in single precision, for attraction_2d; y_next / y_single_next receive the step
+  // (the jobs step their own points while others still read the current map).
+  std::vector<float> y_single(dims == 2 ? n * 2 : 0), y_single_next(y_single.size());
+  std::vector<double> y_next(n * dims);
+  std::copy(r.y.begin(), r.y.begin() + static_cast<ptrdiff_t>(y_single.size()), y_single.begin());
   TsneRepulsion method = o.repulsion;
   if (dims != 2) method = TsneRepulsion::Exact;
   if (method == TsneRepulsion::Auto) {
@@ -208,7 +212,12 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   r.repulsion = method;
   std::optional<FftRepulsion> fft;
   if (method == TsneRepulsion::Fft) fft.emplace(FftRepulsionOptions{.threads = std::max<size_t>(1, o.threads)});
-  auto gradient = [&](double exaggeration, bool want_kl) {
+  // The gradient at the current map (and the KL divergence when asked); with `step`, each job
+  // then takes its points' optimiser step (scikit-learn's gains and momentum) into y_next.
+  struct Step {
+    double momentum, lr;
+  };
+  auto gradient = [&](double exaggeration, bool want_kl, std::optional<Step> step) {
     std::fill(grad.begin(), grad.end(), 0.0);
     // Repulsion: sum_j q_ij^2 / Z (y_i - y_j), Z = sum_{i != j} q_ij; exact, or Barnes-Hut.
     double z = 0;
@@ -248,7 +257,6 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     // Small chunks: two threads share the work evenly.
     const size_t chunks = (n + 511) / 512;
     std::vector<double> kl_chunk(chunks, 0.0);
-    std::copy(r.y.begin(), r.y.begin() + static_cast<ptrdiff_t>(y_single.size()), y_single.begin());
     run_jobs(chunks, o.threads, [&](size_t chunk, size_t) {
       double kl = 0;
       const double* y = r.y.data();
@@ -278,7 +286,21 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
         }
       }
       kl_chunk[chunk] = kl;
+      if (!step) return;
+      for (size_t a = first * dims; a < last * dims; ++a) {
+        if (update[a] * grad[a] < 0) gains[a] += 0.2;
+        else gains[a] *= 0.8;
+        gains[a] = std::max(gains[a], 0.01);
+        update[a] = step->momentum * update[a] - step->lr * gains[a] * grad[a];
+        y_next[a] = r.y[a] + update[a];
+      }
+      if (dims == 2)
+        for (size_t a = first * 2; a < last * 2; ++a) y_single_next[a] = static_cast<float>(y_next[a]);
     });
+    if (step) {
+      r.y.swap(y_next);
+      y_single.swap(y_single_next);
+    }
     double kl = 0;
     for (double v : kl_chunk) kl += v;
     return kl;
@@ -291,19 +313,12 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     }
     const double momentum = early ? 0.5 : 0.8;
     const bool check = (it + 1) % 50 == 0 || it + 1 == o.iterations;
-    const double kl = gradient(early ? o.early_exaggeration : 1.0, check && !early);
-    for (size_t a = 0; a < n * dims; ++a) {
-      if (update[a] * grad[a] < 0) gains[a] += 0.2;
-      else gains[a] *= 0.8;
-      gains[a] = std::max(gains[a], 0.01);
-      update[a] = momentum * update[a] - lr * gains[a] * grad[a];
-      r.y[a] += update[a];
-    }
+    const double kl = gradient(early ? o.early_exaggeration : 1.0, check && !early, Step{momentum, lr});
     if (check && !early && o.progress) o.progress(it + 1, kl);
     r.iterations = it + 1;
   }
   // Final KL divergence with the final positions.
-  r.kl_divergence = gradient(1.0, true);
+  r.kl_divergence = gradient(1.0, true, std::nullopt);
   return r;
 }
 

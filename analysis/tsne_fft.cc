@@ -24,6 +24,77 @@ size_t even_smooth_at_least(size_t boxes) {
   return boxes;
 }
 
+// The points' side of a call, for p nodes per box and axis: P is p when known at compile time
+// (the default 3: the loops unroll), 0 when not (p_any then).
+template <size_t P>
+struct PointSide {
+  size_t p_any;
+  size_t p() const { return P ? P : p_any; }
+
+  // Per point i in [first, last): its box on each axis (the index of the box's first node) and
+  // the Lagrange weights of the box's nodes, which sit at (a + 1/2) / p of the box.
+  void weights(const double* y, size_t first, size_t last, double lo, double box, size_t boxes, const double* nodes,
+               const double* inv_denom, uint32_t* cell, double* weight) const {
+    const size_t np = p();
+    for (size_t i = first; i < last; ++i) {
+      for (size_t c = 0; c < 2; ++c) {
+        const double t = (y[i * 2 + c] - lo) / box;
+        const size_t b = std::min(boxes - 1, static_cast<size_t>(std::max(0.0, std::floor(t))));
+        const double u = t - static_cast<double>(b);
+        cell[i * 2 + c] = static_cast<uint32_t>(b * np);
+        for (size_t a = 0; a < np; ++a) {
+          double l = 1.0;
+          for (size_t k = 0; k < np; ++k)
+            if (k != a) l *= u - nodes[k];
+          weight[(i * 2 + c) * np + a] = l * inv_denom[a];
+        }
+      }
+    }
+  }
+
+  // Charges qr(i) and qi(i) of every point spread onto the real and imaginary grid (g a side).
+  template <class Real, class Charge>
+  void spread(size_t n, const uint32_t* cell, const double* weight, size_t g, Charge&& charges, Real* re,
+              Real* im) const {
+    const size_t np = p();
+    for (size_t i = 0; i < n; ++i) {
+      const auto [qr, qi] = charges(i);
+      const double* wx = weight + (i * 2) * np;
+      const double* wy = weight + (i * 2 + 1) * np;
+      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+      for (size_t a = 0; a < np; ++a)
+        for (size_t b = 0; b < np; ++b) {
+          const double wab = wx[a] * wy[b];
+          re[at + a * g + b] += static_cast<Real>(wab * qr);
+          im[at + a * g + b] += static_cast<Real>(wab * qi);
+        }
+    }
+  }
+
+  // The potential of grid `pot` (g a side) at point i.
+  template <class Real>
+  double interpolate(size_t i, const uint32_t* cell, const double* weight, size_t g, const Real* pot) const {
+    const size_t np = p();
+    const double* wx = weight + (i * 2) * np;
+    const double* wy = weight + (i * 2 + 1) * np;
+    pot += size_t{cell[i * 2]} * g + cell[i * 2 + 1];
+    double s = 0;
+    for (size_t a = 0; a < np; ++a) {
+      double r = 0;
+      for (size_t b = 0; b < np; ++b) r += wy[b] * pot[a * g + b];
+      s += wx[a] * r;
+    }
+    return s;
+  }
+};
+
+// f(side) with the PointSide for p nodes: the unrolled one for 3.
+template <class F>
+void with_point_side(size_t p, F&& f) {
+  if (p == 3) f(PointSide<3>{3});
+  else f(PointSide<0>{p});
+}
+
 }  // namespace
 
 size_t fft_repulsion_boxes(double span, const FftRepulsionOptions& o) {
@@ -86,8 +157,7 @@ double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::
   const double step = box / static_cast<double>(p);  // node spacing in map units
   const double centre = lo + span / 2;
 
-  // Per point: its box on each axis and the Lagrange weights of the box's nodes, which sit at
-  // (a + 1/2) / p of the box.
+  // The Lagrange nodes sit at (a + 1/2) / p of a box.
   std::vector<double> nodes(p), inv_denom(p, 1.0);
   for (size_t a = 0; a < p; ++a) nodes[a] = (static_cast<double>(a) + 0.5) / static_cast<double>(p);
   for (size_t a = 0; a < p; ++a) {
@@ -99,20 +169,14 @@ double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::
   std::vector<double>& weight = ws.weight;
   cell.resize(n * 2);
   weight.resize(n * 2 * p);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t c = 0; c < 2; ++c) {
-      const double t = (y[i * 2 + c] - lo) / box;
-      const size_t b = std::min(boxes - 1, static_cast<size_t>(std::max(0.0, std::floor(t))));
-      const double u = t - static_cast<double>(b);
-      cell[i * 2 + c] = static_cast<uint32_t>(b * p);
-      for (size_t a = 0; a < p; ++a) {
-        double l = 1.0;
-        for (size_t k = 0; k < p; ++k)
-          if (k != a) l *= u - nodes[k];
-        weight[(i * 2 + c) * p + a] = l * inv_denom[a];
-      }
-    }
-  }
+  const size_t threads = std::max<size_t>(1, o.threads);
+  const size_t point_chunks = (n + 2047) / 2048;
+  with_point_side(p, [&](auto side) {
+    run_jobs(point_chunks, threads, [&](size_t chunk, size_t) {
+      side.weights(y.data(), range_begin(n, point_chunks, chunk), range_begin(n, point_chunks, chunk + 1), lo, box,
+                   boxes, nodes.data(), inv_denom.data(), cell.data(), weight.data());
+    });
+  });
 
   // Charges 1, y1, y2, |y|^2 (centred on the map, which keeps the cancellation in Z small).
   constexpr size_t kCharges = 4;
@@ -125,7 +189,6 @@ double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::
       default: return a * a + b * b;
     }
   };
-  const size_t threads = std::max<size_t>(1, o.threads);
   std::vector<Fft>& fft = grids.fft;
   const size_t workers = std::min<size_t>(threads, 3);
   if (fft.empty() || fft.front().size() != m) fft.clear();
@@ -167,18 +230,10 @@ double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::
     Real* im = grids.im[k].data();
     std::fill_n(re, g * g, Real(0));
     std::fill_n(im, g * g, Real(0));
-    for (size_t i = 0; i < n; ++i) {
-      const double qr = charge(i, 2 * k), qi = charge(i, 2 * k + 1);
-      const double* wx = weight.data() + (i * 2) * p;
-      const double* wy = weight.data() + (i * 2 + 1) * p;
-      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
-      for (size_t a = 0; a < p; ++a)
-        for (size_t b = 0; b < p; ++b) {
-          const double wab = wx[a] * wy[b];
-          re[at + a * g + b] += static_cast<Real>(wab * qr);
-          im[at + a * g + b] += static_cast<Real>(wab * qi);
-        }
-    }
+    with_point_side(p, [&](auto side) {
+      side.spread(n, cell.data(), weight.data(), g,
+                  [&](size_t i) { return std::pair{charge(i, 2 * k), charge(i, 2 * k + 1)}; }, re, im);
+    });
     fft[w].columns(re, im, g, g, g, m, false);
   });
   grids.kernel_m = m;
@@ -195,27 +250,18 @@ double FftRepulsion::run(Grids<Real>& grids, const std::vector<double>& y, std::
   std::vector<double>& zi = ws.zi;
   zi.resize(n);
   const size_t chunks = std::min<size_t>(threads, (n + 4095) / 4096);
-  run_jobs(chunks, threads, [&](size_t chunk, size_t) {
-    for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
-      const double* wx = weight.data() + (i * 2) * p;
-      const double* wy = weight.data() + (i * 2 + 1) * p;
-      const size_t at = size_t{cell[i * 2]} * g + cell[i * 2 + 1];
-      double phi[kCharges];
-      for (size_t k = 0; k < kCharges; ++k) {
-        const Real* pot = (k % 2 == 0 ? grids.re : grids.im)[k / 2].data() + at;
-        double s = 0;
-        for (size_t a = 0; a < p; ++a) {
-          double r = 0;
-          for (size_t b = 0; b < p; ++b) r += wy[b] * pot[a * g + b];
-          s += wx[a] * r;
-        }
-        phi[k] = s;
+  with_point_side(p, [&](auto side) {
+    run_jobs(chunks, threads, [&](size_t chunk, size_t) {
+      for (size_t i = range_begin(n, chunks, chunk); i < range_begin(n, chunks, chunk + 1); ++i) {
+        double phi[kCharges];
+        for (size_t k = 0; k < kCharges; ++k)
+          phi[k] = side.interpolate(i, cell.data(), weight.data(), g, (k % 2 == 0 ? grids.re : grids.im)[k / 2].data());
+        const double a = y[i * 2] - centre, b = y[i * 2 + 1] - centre;
+        zi[i] = (1.0 + a * a + b * b) * phi[0] - 2.0 * (a * phi[1] + b * phi[2]) + phi[3];
+        rep[i * 2] = a * phi[0] - phi[1];
+        rep[i * 2 + 1] = b * phi[0] - phi[2];
       }
-      const double a = y[i * 2] - centre, b = y[i * 2 + 1] - centre;
-      zi[i] = (1.0 + a * a + b * b) * phi[0] - 2.0 * (a * phi[1] + b * phi[2]) + phi[3];
-      rep[i * 2] = a * phi[0] - phi[1];
-      rep[i * 2 + 1] = b * phi[0] - phi[2];
-    }
+    });
   });
   double z = 0;
   for (double v : zi) z += v;

@@ -192,7 +192,8 @@ int run_project(const Globals& g, const ProjectFlags& f) {
       hx.insert(hx.end(), pts.vectors.begin() + static_cast<ptrdiff_t>(i * d), pts.vectors.begin() + static_cast<ptrdiff_t>((i + 1) * d));
       for (size_t c = 0; c < 2 && c < f.dims; ++c) lx.push_back(r->projection[i * f.dims + c]);
     }
-    auto q = map_quality({hx.data(), idx.size(), d}, lx, std::min<size_t>(2, f.dims), f.quality_k);
+    auto q = map_quality({hx.data(), idx.size(), d}, lx, std::min<size_t>(2, f.dims), f.quality_k,
+                         f.threads ? f.threads : cores);
     if (q) quality = *q;
   }
 
