@@ -24,7 +24,11 @@ struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..sta
   std::vector<size_t> start;
   std::vector<uint32_t> cols;
   std::vector<double> vals;
-  std::vector<float> vals_f;  // vals in single precision, for the attraction
+  // The attraction's copy: each row padded to a multiple of 8 entries with (i, 0) -- the point
+  // itself at weight 0, which adds exactly nothing -- and the values in single precision.
+  std::vector<size_t> start8;
+  std::vector<uint32_t> cols8;
+  std::vector<float> vals8;
 };
 
 typedef float F32x8 __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
@@ -52,34 +56,26 @@ EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const float* yf, double ex
     const float x0 = yf[i * 2], x1 = yf[i * 2 + 1];
     const F32x16 yi = {x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1};
     F32x16 g = {};
-    const size_t end = P.start[i + 1];
-    size_t e = P.start[i];
-    for (; e + kW <= end; e += kW) {
-      const uint32_t* j = P.cols.data() + e;
+    for (size_t e = P.start8[i]; e < P.start8[i + 1]; e += kW) {  // rows padded to whole vectors
+      const uint32_t* j = P.cols8.data() + e;
       const U64x8 w = {coordinate_pair(yf, j[0]), coordinate_pair(yf, j[1]), coordinate_pair(yf, j[2]),
                        coordinate_pair(yf, j[3]), coordinate_pair(yf, j[4]), coordinate_pair(yf, j[5]),
                        coordinate_pair(yf, j[6]), coordinate_pair(yf, j[7])};
       F32x16 a;
       std::memcpy(&a, &w, sizeof a);
       F32x8 v8;
-      std::memcpy(&v8, P.vals_f.data() + e, sizeof v8);
+      std::memcpy(&v8, P.vals8.data() + e, sizeof v8);
       const F32x16 v = __builtin_shufflevector(v8, v8, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
       const F32x16 d = yi - a;
       const F32x16 d2 = d * d;
       const F32x16 s = d2 + __builtin_shufflevector(d2, d2, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
       g += v / (1.0f + s) * d;
     }
-    for (size_t l = 0; e < end; ++e, ++l) {  // the last few edges, into lanes 0..
-      const size_t j = P.cols[e];
-      const float d0 = x0 - yf[j * 2], d1 = x1 - yf[j * 2 + 1];
-      const float pq = P.vals_f[e] / (1.0f + d0 * d0 + d1 * d1);
-      g[2 * l] += pq * d0;
-      g[2 * l + 1] += pq * d1;
-    }
-    double s0 = 0, s1 = 0;
-    for (size_t l = 0; l < kW; ++l) s0 += g[2 * l], s1 += g[2 * l + 1];
-    grad[i * 2] = exaggeration * s0;
-    grad[i * 2 + 1] = exaggeration * s1;
+    // The sixteen lanes (x, y alternating) summed in double: the two halves, then the pairs.
+    const F64x8 h = __builtin_convertvector(__builtin_shufflevector(g, g, 0, 1, 2, 3, 4, 5, 6, 7), F64x8) +
+                    __builtin_convertvector(__builtin_shufflevector(g, g, 8, 9, 10, 11, 12, 13, 14, 15), F64x8);
+    grad[i * 2] = exaggeration * ((h[0] + h[2]) + (h[4] + h[6]));
+    grad[i * 2 + 1] = exaggeration * ((h[1] + h[3]) + (h[5] + h[7]));
   }
 }
 
@@ -171,7 +167,18 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
     P.start.push_back(P.cols.size());
   }
   for (double& v : P.vals) v /= std::max(total, std::numeric_limits<double>::min());
-  P.vals_f.assign(P.vals.begin(), P.vals.end());
+  P.start8.push_back(0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
+      P.cols8.push_back(P.cols[e]);
+      P.vals8.push_back(static_cast<float>(P.vals[e]));
+    }
+    while (P.cols8.size() % 8 != 0) {
+      P.cols8.push_back(static_cast<uint32_t>(i));
+      P.vals8.push_back(0.0f);
+    }
+    P.start8.push_back(P.cols8.size());
+  }
 
   // PCA initialisation, scaled so the first coordinate has std 1e-4.
   TsneResult r;
