@@ -169,6 +169,20 @@ std::vector<double> NeighborIndex::scores(std::span<const float> query, std::spa
   return out;
 }
 
+float NeighborIndex::scan_score(float product, size_t r, bool unit) const {
+  if (metric_ == Metric::Cosine && !unit) return product * inv_norms_[r];
+  if (metric_ == Metric::Euclidean) return 2 * product - sq_norms_[r];
+  return product;
+}
+
+void NeighborIndex::pack_row(size_t r, float* row, float* lane) const {
+  const size_t d = table_.n_cols;
+  row_f32(table_, r, row);
+  if (metric_ == Metric::Cosine)
+    for (size_t j = 0; j < d; ++j) row[j] *= inv_norms_[r];
+  for (size_t j = 0; j < d; ++j) lane[j * kBlockRows] = row[j];
+}
+
 // Scores s[0..rows) of rows first.. for one query -> its candidates. `unit`: the scores are
 // already cosines (unit rows); else raw dot products to finish per metric.
 void NeighborIndex::offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
@@ -176,9 +190,7 @@ void NeighborIndex::offer_scores(const Query& q, Candidates& c, const float* s, 
   const std::vector<uint32_t>* ex = filter.exclude.empty() ? nullptr : &filter.exclude[q.index];
   for (size_t i = 0; i < rows; ++i) {
     const size_t r = first + i;
-    float v = s[i];
-    if (metric_ == Metric::Cosine && !unit) v *= inv_norms_[r];
-    else if (metric_ == Metric::Euclidean) v = 2 * v - sq_norms_[r];
+    const float v = scan_score(s[i], r, unit);
     if (v < c.cut()) continue;
     if (metric_ == Metric::Cosine && inv_norms_[r] == 0) continue;
     if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
@@ -244,13 +256,8 @@ void NeighborIndex::scan_packed(const std::vector<Query>& qs, std::vector<Candid
     if (!bf16) {
       // Pack: row first + i -> block i / 16, lane i % 16; cosine rows scaled to unit length.
       std::fill(packed.begin(), packed.begin() + static_cast<ptrdiff_t>(nb * d * kBlockRows), 0.0f);
-      for (size_t i = 0; i < rows; ++i) {
-        const size_t r = first + i;
-        row_f32(table_, r, row.data());
-        const float scale = metric_ == Metric::Cosine ? inv_norms_[r] : 1.0f;
-        float* dst = packed.data() + (i / kBlockRows) * d * kBlockRows + i % kBlockRows;
-        for (size_t j = 0; j < d; ++j) dst[j * kBlockRows] = row[j] * scale;
-      }
+      for (size_t i = 0; i < rows; ++i)
+        pack_row(first + i, row.data(), packed.data() + (i / kBlockRows) * d * kBlockRows + i % kBlockRows);
     }
     for (size_t t0 = 0; t0 < qs.size(); t0 += kernel.max_queries) {
       const size_t nt = std::min<size_t>(kernel.max_queries, qs.size() - t0);
@@ -365,25 +372,13 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search_all(size_t k, size_t th
   std::vector<float> copy(table_as_is ? 0 : n * d), packed(n_blocks * kBlockRows * d, 0.0f);
   const float* rows = table_as_is ? static_cast<const float*>(table_.data) : copy.data();
   run_jobs(n_blocks, threads, [&](size_t b, size_t) {
-    for (size_t r = b * kBlockRows; r < std::min(n, (b + 1) * kBlockRows); ++r) {
-      if (!table_as_is) {
-        float* row = copy.data() + r * d;
-        row_f32(table_, r, row);
-        if (cosine)
-          for (size_t j = 0; j < d; ++j) row[j] *= inv_norms_[r];
-      }
-      const float* row = rows + r * d;
-      float* dst = packed.data() + b * d * kBlockRows + r % kBlockRows;
-      for (size_t j = 0; j < d; ++j) dst[j * kBlockRows] = row[j];
-    }
+    std::vector<float> scratch(table_as_is ? d : 0);
+    for (size_t r = b * kBlockRows; r < std::min(n, (b + 1) * kBlockRows); ++r)
+      pack_row(r, table_as_is ? scratch.data() : copy.data() + r * d, packed.data() + b * d * kBlockRows + r % kBlockRows);
   });
   std::vector<Candidates> cs;
   cs.reserve(n);
   for (size_t r = 0; r < n; ++r) cs.emplace_back(k, static_cast<float>(scan_margin(norms_[r])));
-  // Score of row r for query q from their f32 product, as search() finishes it.
-  auto finish = [&](float dot, size_t r) {
-    return metric_ == Metric::Euclidean ? 2 * dot - sq_norms_[r] : dot;
-  };
   // Slices of 512 rows (a multiple of 16, so the chunks below start on block boundaries). A
   // pair of slices (I, J) offers each score to a query of I and, when I != J, to a row of J
   // as a query: the pairs run in rounds of disjoint pairs (the circle method of a round-robin
@@ -424,7 +419,7 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search_all(size_t k, size_t th
           const float* st = s + t * width;
           for (size_t i = 0; i < count; ++i) {
             const size_t r = c0 + i;
-            const float v = finish(st[i], r);
+            const float v = scan_score(st[i], r, true);
             if (v < c.cut() || r == q || (cosine && inv_norms_[r] == 0)) continue;
             c.offer(v, static_cast<uint32_t>(r));
           }
@@ -436,7 +431,7 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search_all(size_t k, size_t th
           Candidates& c = cs[q];
           for (size_t t = 0; t < nt; ++t) {
             const size_t r = t0 + t;
-            const float v = finish(s[t * width + i], r);
+            const float v = scan_score(s[t * width + i], r, true);
             if (v < c.cut() || (cosine && inv_norms_[r] == 0)) continue;
             c.offer(v, static_cast<uint32_t>(r));
           }

@@ -85,6 +85,12 @@ class NeighborIndex {
   // Queries against 16-row blocks: the bf16 copy, else f32 blocks packed chunk by chunk.
   void scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
   double exact(const Query& q, uint32_t row) const;
+  // Row r as the kernels multiply it (unit length for cosine) into `row` (D floats) and into
+  // the lane of a (D, 16) block that starts at `lane` (element j at lane[j * 16]).
+  void pack_row(size_t r, float* row, float* lane) const;
+  // A kernel's f32 product of a query with row r as the candidates rank it: `unit` when the
+  // product is already a cosine (unit rows on both sides).
+  float scan_score(float product, size_t r, bool unit) const;
   // The bound on |f32 scan score - exact score| for a query of this norm (f32 scans).
   double scan_margin(double query_norm) const;
   // The candidates re-scored in double: the k best, best first, ties by lower row.

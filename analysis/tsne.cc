@@ -20,15 +20,14 @@
 namespace embscope {
 namespace {
 
-struct SparseP {  // symmetric, CSR-like: row i's entries are cols[start[i]..start[i+1])
+// Symmetric, CSR-like: row i's entries are cols[start[i]..start[i+1]). Each row is padded to a
+// multiple of 8 entries with (i, 0) -- the point itself at weight 0, which adds exactly nothing
+// to any sum -- so the attraction works on whole 8-edge vectors.
+struct SparseP {
   std::vector<size_t> start;
   std::vector<uint32_t> cols;
   std::vector<double> vals;
-  // The attraction's copy: each row padded to a multiple of 8 entries with (i, 0) -- the point
-  // itself at weight 0, which adds exactly nothing -- and the values in single precision.
-  std::vector<size_t> start8;
-  std::vector<uint32_t> cols8;
-  std::vector<float> vals8;
+  std::vector<float> vals_f;  // vals in single precision, for the attraction
 };
 
 typedef float F32x8 __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
@@ -56,15 +55,15 @@ EMB_F64X8_CLONES void attraction_2d(const SparseP& P, const float* yf, double ex
     const float x0 = yf[i * 2], x1 = yf[i * 2 + 1];
     const F32x16 yi = {x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1, x0, x1};
     F32x16 g = {};
-    for (size_t e = P.start8[i]; e < P.start8[i + 1]; e += kW) {  // rows padded to whole vectors
-      const uint32_t* j = P.cols8.data() + e;
+    for (size_t e = P.start[i]; e < P.start[i + 1]; e += kW) {  // rows padded to whole vectors
+      const uint32_t* j = P.cols.data() + e;
       const U64x8 w = {coordinate_pair(yf, j[0]), coordinate_pair(yf, j[1]), coordinate_pair(yf, j[2]),
                        coordinate_pair(yf, j[3]), coordinate_pair(yf, j[4]), coordinate_pair(yf, j[5]),
                        coordinate_pair(yf, j[6]), coordinate_pair(yf, j[7])};
       F32x16 a;
       std::memcpy(&a, &w, sizeof a);
       F32x8 v8;
-      std::memcpy(&v8, P.vals8.data() + e, sizeof v8);
+      std::memcpy(&v8, P.vals_f.data() + e, sizeof v8);
       const F32x16 v = __builtin_shufflevector(v8, v8, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
       const F32x16 d = yi - a;
       const F32x16 d2 = d * d;
@@ -153,7 +152,8 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   SparseP P;
   P.start.push_back(0);
   double total = 0;
-  for (auto& r : rows) {
+  for (size_t i = 0; i < n; ++i) {
+    auto& r = rows[i];
     std::sort(r.begin(), r.end());
     for (size_t a = 0; a < r.size();) {
       size_t b = a;
@@ -164,21 +164,14 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
       total += v;
       a = b;
     }
+    while (P.cols.size() % 8 != 0) {  // the padding
+      P.cols.push_back(static_cast<uint32_t>(i));
+      P.vals.push_back(0.0);
+    }
     P.start.push_back(P.cols.size());
   }
   for (double& v : P.vals) v /= std::max(total, std::numeric_limits<double>::min());
-  P.start8.push_back(0);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t e = P.start[i]; e < P.start[i + 1]; ++e) {
-      P.cols8.push_back(P.cols[e]);
-      P.vals8.push_back(static_cast<float>(P.vals[e]));
-    }
-    while (P.cols8.size() % 8 != 0) {
-      P.cols8.push_back(static_cast<uint32_t>(i));
-      P.vals8.push_back(0.0f);
-    }
-    P.start8.push_back(P.cols8.size());
-  }
+  P.vals_f.assign(P.vals.begin(), P.vals.end());
 
   // PCA initialisation, scaled so the first coordinate has std 1e-4.
   TsneResult r;
@@ -201,7 +194,7 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
   }
   const double lr = o.learning_rate > 0 ? o.learning_rate
                                         : std::max(static_cast<double>(n) / o.early_exaggeration / 4.0, 50.0);
-  std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), qrow(n), rep(n * dims);
+  std::vector<double> grad(n * dims), update(n * dims, 0.0), gains(n * dims, 1.0), rep(n * dims);
   // The map in single precision, for attraction_2d; y_next / y_single_next receive the step
   // (the jobs step their own points while others still read the current map).
   std::vector<float> y_single(dims == 2 ? n * 2 : 0), y_single_next(y_single.size());
