@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <random>
 
 namespace embscope {
@@ -54,16 +55,21 @@ double separated(const std::vector<double>& y, size_t per, int n_clusters) {
 TEST(Umap, PlantedClustersSeparateWithOneAndTwoThreads) {
   const size_t per = 80, d = 12;
   const auto x = clusters(per, d, 4, 7);
-  for (size_t threads : {1u, 2u}) {
-    UmapOptions o;
-    o.layout_threads = o.knn_threads = threads;
-    o.epochs = 200;
-    auto r = umap(MatrixView{x.data(), 4 * per, d}, o);
-    ASSERT_TRUE(r.has_value()) << r.error().to_string();
-    for (double v : r->y) ASSERT_TRUE(std::isfinite(v));
-    EXPECT_EQ(r->n_neighbors, 15u);
-    EXPECT_GT(r->n_edges, 4 * per * 14);  // every point keeps its neighbours (both directions)
-    EXPECT_EQ(separated(r->y, per, 4), 1.0) << threads << " threads";
+  // Both layout kernels: the one this CPU picks (AVX2 on x86-64 with it) and the generic one.
+  for (const char* kernel : {"", "generic"}) {
+    for (size_t threads : {1u, 2u}) {
+      setenv("EMBSCOPE_SCAN_KERNEL", kernel, 1);
+      UmapOptions o;
+      o.layout_threads = o.knn_threads = threads;
+      o.epochs = 200;
+      auto r = umap(MatrixView{x.data(), 4 * per, d}, o);
+      unsetenv("EMBSCOPE_SCAN_KERNEL");
+      ASSERT_TRUE(r.has_value()) << r.error().to_string();
+      for (double v : r->y) ASSERT_TRUE(std::isfinite(v));
+      EXPECT_EQ(r->n_neighbors, 15u);
+      EXPECT_GT(r->n_edges, 4 * per * 14);  // every point keeps its neighbours (both directions)
+      EXPECT_EQ(separated(r->y, per, 4), 1.0) << threads << " threads, kernel '" << kernel << "'";
+    }
   }
 }
 
