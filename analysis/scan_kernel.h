@@ -73,7 +73,13 @@ void dot_rows_bf16_avx512(const uint16_t* rows, size_t n, size_t stride, const u
 // One element as f32 (tails and the generic kernel).
 float element_to_f32(const void* rows, Elem elem, size_t index);
 
-// The best kernel this CPU runs; EMBSCOPE_SCAN_KERNEL=generic|avx2|avx512 forces one (tests).
+// The widest instruction set this CPU has (AVX2 counts with FMA and F16C), or the one
+// EMBSCOPE_SCAN_KERNEL=generic|avx2|avx512 asks for when the CPU has it (tests): the one
+// choice every dispatched kernel of analysis/ follows (the scan here, the UMAP epoch).
+enum class Isa { Generic, Avx2, Avx512 };
+Isa best_isa();
+
+// The kernels of best_isa().
 Kernel best_kernel();
 
 }  // namespace embscope::scan

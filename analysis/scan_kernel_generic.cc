@@ -56,6 +56,22 @@ void score_blocks_bf16_generic(const uint16_t* blocks, uint32_t n_blocks, const 
   }
 }
 
+Isa best_isa() {
+#if defined(__x86_64__)
+  const bool has_avx2 =
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  const bool has_avx512 = __builtin_cpu_supports("avx512f");
+  if (const char* force = std::getenv("EMBSCOPE_SCAN_KERNEL")) {
+    if (std::strcmp(force, "generic") == 0) return Isa::Generic;
+    if (std::strcmp(force, "avx2") == 0 && has_avx2) return Isa::Avx2;
+    if (std::strcmp(force, "avx512") == 0 && has_avx512) return Isa::Avx512;
+  }
+  if (has_avx512) return Isa::Avx512;
+  if (has_avx2) return Isa::Avx2;
+#endif
+  return Isa::Generic;
+}
+
 Kernel best_kernel() {
   const Kernel generic{dot_rows_generic, nullptr, score_blocks_generic, score_blocks_bf16_generic, 8, "generic"};
 #if defined(__x86_64__)
@@ -67,16 +83,11 @@ Kernel best_kernel() {
                       bf16 ? score_blocks_bf16_avx512 : score_blocks_bf16_generic,
                       8,
                       bf16 ? "avx512f+bf16" : "avx512f"};
-  const bool has_avx2 =
-      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-  const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  if (const char* force = std::getenv("EMBSCOPE_SCAN_KERNEL")) {
-    if (std::strcmp(force, "generic") == 0) return generic;
-    if (std::strcmp(force, "avx2") == 0 && has_avx2) return avx2;
-    if (std::strcmp(force, "avx512") == 0 && has_avx512) return avx512;
+  switch (best_isa()) {
+    case Isa::Avx512: return avx512;
+    case Isa::Avx2: return avx2;
+    case Isa::Generic: break;
   }
-  if (has_avx512) return avx512;
-  if (has_avx2) return avx2;
 #endif
   return generic;
 }

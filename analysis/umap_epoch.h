@@ -30,8 +30,7 @@ using UmapEpochFn = void (*)(const UmapEpoch& t, size_t first, size_t last, size
 void umap_epoch_generic(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
 void umap_epoch_avx2(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
 
-// avx2 where the CPU has AVX2 and FMA, else generic; EMBSCOPE_SCAN_KERNEL=generic forces the
-// generic one (tests), as for the neighbour scan.
+// avx2 unless scan::best_isa() is Generic (no AVX2, or EMBSCOPE_SCAN_KERNEL=generic).
 UmapEpochFn best_umap_epoch();
 
 }  // namespace embscope

@@ -1,7 +1,5 @@
 // The UMAP epoch kernel for baseline x86-64 (or any target), and the run-time choice.
-#include <cstdlib>
-#include <cstring>
-
+#include "analysis/scan_kernel.h"
 #include "analysis/umap_epoch_impl.h"
 
 namespace embscope {
@@ -11,13 +9,7 @@ void umap_epoch_generic(const UmapEpoch& t, size_t first, size_t last, size_t ep
 }
 
 UmapEpochFn best_umap_epoch() {
-#if defined(__x86_64__)
-  const char* force = std::getenv("EMBSCOPE_SCAN_KERNEL");
-  if (!(force && std::strcmp(force, "generic") == 0) && __builtin_cpu_supports("avx2") &&
-      __builtin_cpu_supports("fma"))
-    return umap_epoch_avx2;
-#endif
-  return umap_epoch_generic;
+  return scan::best_isa() == scan::Isa::Generic ? umap_epoch_generic : umap_epoch_avx2;
 }
 
 }  // namespace embscope
