@@ -387,17 +387,7 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search_all(size_t k, size_t th
   // k-th best whatever order the rows come in, so the answer is the same on any thread count.
   const size_t slice = 512;
   const size_t m = (n + slice - 1) / slice;
-  std::vector<std::vector<std::pair<size_t, size_t>>> rounds(1);
-  for (size_t i = 0; i < m; ++i) rounds[0].emplace_back(i, i);
-  const size_t teams = m + m % 2;  // with a bye when odd
-  for (size_t round = 0; round + 1 < teams; ++round) {
-    auto& pairs = rounds.emplace_back();
-    for (size_t i = 0; i < teams / 2; ++i) {
-      const size_t a = i == 0 ? teams - 1 : (round + i) % (teams - 1);
-      const size_t b = (round + teams - 1 - i) % (teams - 1);
-      if (a < m && b < m) pairs.emplace_back(std::min(a, b), std::max(a, b));
-    }
-  }
+  const auto rounds = disjoint_pair_rounds(m);
   const size_t chunk_blocks = std::clamp<size_t>((384u << 10) / (d * kBlockRows * 4), 1, 64);
   const size_t chunk = chunk_blocks * kBlockRows;
   std::vector<std::vector<float>> scratch(threads, std::vector<float>(kernel.max_queries * chunk));

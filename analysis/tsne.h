@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "analysis/knn_graph.h"
 #include "analysis/pca.h"
 #include "core/matrix_view.h"
 
@@ -36,6 +37,9 @@ struct TsneOptions {
   size_t fft_from = 6000;    // Auto: FFT-interpolated repulsion from this many points (2-D)
   TsneRepulsion repulsion = TsneRepulsion::Auto;
   size_t threads = 1;        // threads for the k-NN graph and the forces (results do not depend on it)
+  // The k-NN graph (threads above): exact unless asked (Auto screens from kScreenedKnnFrom points on).
+  KnnMethod knn = KnnMethod::Exact;
+  size_t knn_candidates = 0;
   // The PCA of x with min(dims, n, D) components when the caller already has it (else computed).
   const PcaResult* pca_init = nullptr;
   // Called every 50 iterations with (iteration, KL divergence); may be empty.
@@ -47,6 +51,7 @@ struct TsneResult {
   double kl_divergence = 0;
   size_t iterations = 0;
   TsneRepulsion repulsion = TsneRepulsion::Exact;  // the method used (never Auto)
+  KnnInfo knn;
 };
 
 // "exact", "barnes-hut", "fft" or "auto".

@@ -356,7 +356,8 @@ Result<UmapResult> umap(MatrixView x, const UmapOptions& o) {
   r.n_neighbors = std::min(o.n_neighbors, n - 1);  // umap-learn truncates for small sets
   const size_t k = r.n_neighbors;
   // The k-NN graph with the point itself first at distance 0.
-  const KnnGraph others = exact_knn(x, k - 1, std::max<size_t>(1, o.knn_threads));
+  const KnnGraph others = knn_graph(x, k - 1, o.knn);
+  r.knn = others.info;
   std::vector<uint32_t> idx(n * k);
   std::vector<double> dist(n * k);
   for (size_t i = 0; i < n; ++i) {

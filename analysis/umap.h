@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/knn_graph.h"
 #include "core/error.h"
 #include "core/matrix_view.h"
 
@@ -31,7 +32,10 @@ struct UmapOptions {
   double repulsion_strength = 1.0;
   size_t negative_sample_rate = 5;
   uint64_t seed = 1;
-  size_t knn_threads = 1;     // for the k-NN graph (the result does not depend on it)
+  // The k-NN graph: screened (approximate, recall reported) from kScreenedKnnFrom points on
+  // where the CPU has the int8 kernel, as umap-learn turns to NN-descent above 4,096 points;
+  // its threads do not change the result.
+  KnnOptions knn{.method = KnnMethod::Auto};
   size_t layout_threads = 1;  // for the SGD: the map depends on the count (not on the machine)
   // Called every 10 epochs with the epoch done; may be empty.
   std::function<void(size_t)> progress;
@@ -41,6 +45,7 @@ struct UmapResult {
   std::vector<double> y;  // (n, dims) row-major
   size_t n_neighbors = 0, epochs = 0, n_edges = 0;
   double a = 0, b = 0;
+  KnnInfo knn;
   size_t n_graph_components = 1;  // > 1: each part laid out on its own (multi_component_layout)
 };
 

@@ -2,6 +2,9 @@
 // (see umap_epoch.h): everything here has internal linkage and uses no library templates, so
 // nothing compiled with AVX2 can be shared with, or chosen by the linker for, the other file.
 #pragma once
+#ifndef EMBSCOPE_UMAP_WAYS
+#define EMBSCOPE_UMAP_WAYS 2
+#endif
 
 #include <cstddef>
 #include <cstdint>
@@ -59,8 +62,15 @@ void run_epoch(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint
       static_cast<float>(t.learning_rate * (1.0 - static_cast<double>(epoch) / static_cast<double>(t.epochs)));
   const float a = t.a, b = t.b;
   float cur[Dims ? Dims : kUmapMaxDims], oth[Dims ? Dims : kUmapMaxDims];
-  for (size_t e = first; e < last; ++e) {
-    if (t.next_sample[e] > static_cast<double>(epoch)) continue;
+  // The edges are sorted by head, so consecutive edges pull the same point and each waits for
+  // the one before (a chain through a power function, a division and the point's store).
+  // Taking them from kWays equal parts of the range in turn puts independent chains next to
+  // each other, which the processor overlaps; each edge is still sampled once when due.
+  constexpr size_t kWays = EMBSCOPE_UMAP_WAYS;
+  const size_t count = last - first, part = (count + kWays - 1) / kWays;
+  for (size_t i = 0; i < part * kWays; ++i) {
+    const size_t e = first + (i % kWays) * part + i / kWays;
+    if (e >= last || t.next_sample[e] > static_cast<double>(epoch)) continue;
     const size_t j = t.head[e], k = t.tail[e];
     float d2 = 0;
     for (size_t c = 0; c < d; ++c) {

@@ -60,7 +60,7 @@ TEST(Umap, PlantedClustersSeparateWithOneAndTwoThreads) {
     for (size_t threads : {1u, 2u}) {
       setenv("EMBSCOPE_SCAN_KERNEL", kernel, 1);
       UmapOptions o;
-      o.layout_threads = o.knn_threads = threads;
+      o.layout_threads = o.knn.threads = threads;
       o.epochs = 200;
       auto r = umap(MatrixView{x.data(), 4 * per, d}, o);
       unsetenv("EMBSCOPE_SCAN_KERNEL");

@@ -75,4 +75,19 @@ bool run_on_kept_threads(size_t helpers, const std::function<void(size_t)>& work
   return kept.run(helpers, work);
 }
 
+std::vector<std::vector<std::pair<size_t, size_t>>> disjoint_pair_rounds(size_t m) {
+  std::vector<std::vector<std::pair<size_t, size_t>>> rounds(1);
+  for (size_t i = 0; i < m; ++i) rounds[0].emplace_back(i, i);
+  const size_t teams = m + m % 2;  // with a bye when odd
+  for (size_t round = 0; round + 1 < teams; ++round) {
+    auto& pairs = rounds.emplace_back();
+    for (size_t i = 0; i < teams / 2; ++i) {
+      const size_t a = i == 0 ? teams - 1 : (round + i) % (teams - 1);
+      const size_t b = (round + teams - 1 - i) % (teams - 1);
+      if (a < m && b < m) pairs.emplace_back(std::min(a, b), std::max(a, b));
+    }
+  }
+  return rounds;
+}
+
 }  // namespace embscope

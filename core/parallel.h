@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace embscope {
@@ -39,5 +40,11 @@ void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
 
 // The points [0, n) cut into `parts` equal ranges: range k is [begin(k), begin(k + 1)).
 inline size_t range_begin(size_t n, size_t parts, size_t k) { return k * n / parts; }
+
+// The unordered pairs (i, j), i <= j < m, of m parts in rounds whose pairs touch disjoint
+// parts, so a round's pairs can run on any threads at once: the diagonal pairs (i, i) as the
+// first round, then the circle method of a round-robin tournament (m - 1 or m rounds, a bye
+// when m is odd). For a symmetric all-pairs product that updates both parts of a pair.
+std::vector<std::vector<std::pair<size_t, size_t>>> disjoint_pair_rounds(size_t m);
 
 }  // namespace embscope

@@ -198,6 +198,18 @@ class ProjectTest(unittest.TestCase):
         t_ours = trustworthiness(x, ours, n_neighbors=10)
         t_ref = trustworthiness(x, ref, n_neighbors=10)
         self.assertGreater(t_ours, t_ref - 0.01, (t_ours, t_ref))
+        self.assertEqual(j["umap"]["knn"], {"method": "exact"})  # auto: exact below 20,000 points
+        # The screened (int8) k-NN graph asked for: its measured recall reported, the same quality.
+        p = run("--json", "project", "--top", "1000", "--method", "umap", "--knn", "screened", "--quality-k", "10")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        k = json.loads(p.stdout)["umap"]["knn"]
+        self.assertEqual((k["method"], k["candidates"], k["recall_points"]), ("screened", 32, 256), k)
+        self.assertGreaterEqual(k["recall"], 0.99, k)
+        ours = np.array([pt["coords"] for pt in json.loads(p.stdout)["points"]])
+        self.assertGreater(trustworthiness(x, ours, n_neighbors=10), t_ref - 0.01)
+        p = run("project", "--top", "1000", "--method", "umap", "--knn", "nearest")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("--knn", p.stderr)
 
         # Small sets: n_neighbors truncated to n - 1 as umap-learn does; 3-D maps.
         p = run("--json", "project", "-m", model, "alpha0", "alpha1", "beta0", "beta1", "gamma0", "--method", "umap",
