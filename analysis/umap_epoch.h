@@ -1,9 +1,10 @@
 // One epoch of the UMAP layout SGD over a range of edges (analysis/umap_layout.cc drives it),
-// compiled twice -- umap_epoch_generic.cc for baseline x86-64 and umap_epoch_avx2.cc with
-// -mavx2 -mfma, where the eight-float vectors of the repulsive samples are one register --
-// and chosen at run time. Plain pointers only: the two translation units are built with
-// different -m flags, so they share no inline code (umap_epoch_impl.h is included by both,
-// its contents with internal linkage).
+// compiled three times -- umap_epoch_generic.cc for baseline x86-64, umap_epoch_avx2.cc with
+// -mavx2 -mfma (the eight-float vector of an edge's repulsive samples is one register) and
+// umap_epoch_avx512.cc (sixteen floats: two edges' samples in one register) -- and chosen at
+// run time. Plain pointers only: the translation units are built with different -m flags, so
+// they share no inline code (umap_epoch_impl.h is included by each, its contents with internal
+// linkage).
 #pragma once
 
 #include <cstddef>
@@ -29,8 +30,9 @@ struct UmapEpoch {
 using UmapEpochFn = void (*)(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
 void umap_epoch_generic(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
 void umap_epoch_avx2(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
+void umap_epoch_avx512(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& state, float* y);
 
-// avx2 unless scan::best_isa() is Generic (no AVX2, or EMBSCOPE_SCAN_KERNEL=generic).
+// The kernel of scan::best_isa(): avx512, avx2, or generic (EMBSCOPE_SCAN_KERNEL forces one).
 UmapEpochFn best_umap_epoch();
 
 }  // namespace embscope

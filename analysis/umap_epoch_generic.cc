@@ -9,7 +9,12 @@ void umap_epoch_generic(const UmapEpoch& t, size_t first, size_t last, size_t ep
 }
 
 UmapEpochFn best_umap_epoch() {
-  return scan::best_isa() == scan::Isa::Generic ? umap_epoch_generic : umap_epoch_avx2;
+  switch (scan::best_isa()) {
+    case scan::Isa::Avx512: return umap_epoch_avx512;
+    case scan::Isa::Avx2: return umap_epoch_avx2;
+    case scan::Isa::Generic: break;
+  }
+  return umap_epoch_generic;
 }
 
 }  // namespace embscope

@@ -1,9 +1,10 @@
-// The UMAP epoch kernel, included once by each of umap_epoch_generic.cc and umap_epoch_avx2.cc
-// (see umap_epoch.h): everything here has internal linkage and uses no library templates, so
-// nothing compiled with AVX2 can be shared with, or chosen by the linker for, the other file.
+// The UMAP epoch kernel, included once by each of umap_epoch_generic.cc, umap_epoch_avx2.cc and
+// umap_epoch_avx512.cc (see umap_epoch.h): everything here has internal linkage and uses no
+// library templates, so nothing compiled for one instruction set can be shared with, or chosen
+// by the linker for, another file.
 #pragma once
-#ifndef EMBSCOPE_UMAP_WAYS
-#define EMBSCOPE_UMAP_WAYS 2
+#ifndef EMBSCOPE_UMAP_LANES
+#define EMBSCOPE_UMAP_LANES 8
 #endif
 
 #include <cstddef>
@@ -16,9 +17,11 @@
 namespace embscope {
 namespace {
 
-// Eight floats (GCC vector extensions: two SSE registers on baseline x86-64, one AVX register
-// with -mavx2). Passed only to inlined functions, so the vector ABI (-Wpsabi) never applies.
-constexpr size_t kLanes = 8;
+// kLanes floats (GCC vector extensions): eight in the baseline and AVX2 files (two SSE
+// registers, or one AVX register), sixteen in the AVX-512 file (one register), eight lanes
+// for each edge's repulsive samples. Passed only to inlined functions, so the vector ABI
+// (-Wpsabi) never applies.
+constexpr size_t kLanes = EMBSCOPE_UMAP_LANES, kEdgeLanes = 8;
 using F4 = float __attribute__((vector_size(4 * kLanes)));
 using I4 = int32_t __attribute__((vector_size(4 * kLanes)));
 
@@ -54,65 +57,109 @@ using I4 = int32_t __attribute__((vector_size(4 * kLanes)));
 
 [[gnu::always_inline]] inline float clip4(float v) { return v < -4.0f ? -4.0f : v > 4.0f ? 4.0f : v; }
 
+// Not std::min / std::max: library templates are shared across the files (see the top).
+[[gnu::always_inline]] inline size_t smaller(size_t x, size_t y) { return x < y ? x : y; }
+
+// One epoch over edges [first, last). The edges are sorted by head, so consecutive edges pull
+// the same point and each waits for the one before (a chain through a power function, a
+// division and the point's store). So the range is cut into kGroup parts walked side by side:
+// the next due edge of each part forms a group whose attractive steps run one after another
+// and whose repulsive samples share one vector (eight lanes an edge: with AVX-512, two edges'
+// samples in one register), independent chains the processor overlaps. Two edges of a group
+// that share a point in a way the order matters (the same head, or the second's tail the
+// first's head) are not grouped: the first runs alone. A repulsive sample of the second edge
+// that draws the first edge's head sees it before its repulsion is applied (umap-learn's
+// parallel mode races on every point; this is one sample of many, and deterministic).
 template <size_t Dims>
 void run_epoch(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint64_t& shared_state, float* y) {
+  constexpr size_t kGroup = kLanes / kEdgeLanes;
   uint64_t state = shared_state;  // a local copy: threads' states share a cache line
   const size_t d = Dims ? Dims : t.d;
   const float alpha =
       static_cast<float>(t.learning_rate * (1.0 - static_cast<double>(epoch) / static_cast<double>(t.epochs)));
   const float a = t.a, b = t.b;
-  float cur[Dims ? Dims : kUmapMaxDims], oth[Dims ? Dims : kUmapMaxDims];
-  // The edges are sorted by head, so consecutive edges pull the same point and each waits for
-  // the one before (a chain through a power function, a division and the point's store).
-  // Taking them from kWays equal parts of the range in turn puts independent chains next to
-  // each other, which the processor overlaps; each edge is still sampled once when due.
-  constexpr size_t kWays = EMBSCOPE_UMAP_WAYS;
-  const size_t count = last - first, part = (count + kWays - 1) / kWays;
-  for (size_t i = 0; i < part * kWays; ++i) {
-    const size_t e = first + (i % kWays) * part + i / kWays;
-    if (e >= last || t.next_sample[e] > static_cast<double>(epoch)) continue;
-    const size_t j = t.head[e], k = t.tail[e];
-    float d2 = 0;
-    for (size_t c = 0; c < d; ++c) {
-      cur[c] = y[j * d + c], oth[c] = y[k * d + c];
-      d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
+  constexpr size_t kArray = Dims ? Dims : kUmapMaxDims;
+  const auto due = [&](size_t e) { return t.next_sample[e] <= static_cast<double>(epoch); };
+  size_t at[kGroup], end[kGroup];
+  const size_t part = (last - first + kGroup - 1) / kGroup;
+  for (size_t g = 0; g < kGroup; ++g) {
+    at[g] = smaller(last, first + g * part), end[g] = smaller(last, first + (g + 1) * part);
+    while (at[g] < end[g] && !due(at[g])) ++at[g];
+  }
+  I4 lane = {}, group = {};  // a lane's place among its edge's eight, and its edge
+  for (size_t l = 0; l < kLanes; ++l) {
+    lane[l] = static_cast<int32_t>(l % kEdgeLanes);
+    group[l] = static_cast<int32_t>(l / kEdgeLanes);
+  }
+  for (;;) {
+    size_t edge[kGroup] = {}, m = 0;
+    for (size_t g = 0; g < kGroup; ++g) {
+      if (at[g] >= end[g]) continue;
+      const size_t e = at[g];
+      bool clash = false;
+      for (size_t h = 0; h < m; ++h)
+        clash |= t.head[edge[h]] == t.head[e] || t.head[edge[h]] == t.tail[e];
+      if (clash) continue;  // waits for the next group
+      edge[m++] = e;
+      ++at[g];
+      while (at[g] < end[g] && !due(at[g])) ++at[g];
     }
-    float coeff = 0;
-    if (d2 > 0) {
-      const float pb = __builtin_powf(d2, b);
-      coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
+    if (m == 0) break;
+    // Attractive steps, one edge after another.
+    float cur[kGroup][kArray] = {};
+    size_t negatives[kGroup] = {}, most = 0;
+    for (size_t h = 0; h < m; ++h) {
+      const size_t e = edge[h], j = t.head[e], k = t.tail[e];
+      float oth[kArray], d2 = 0;
+      for (size_t c = 0; c < d; ++c) {
+        cur[h][c] = y[j * d + c], oth[c] = y[k * d + c];
+        d2 += (cur[h][c] - oth[c]) * (cur[h][c] - oth[c]);
+      }
+      float coeff = 0;
+      if (d2 > 0) {
+        const float pb = __builtin_powf(d2, b);
+        coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
+      }
+      for (size_t c = 0; c < d; ++c) {
+        const float g = clip4(coeff * (cur[h][c] - oth[c]));
+        cur[h][c] += g * alpha;
+        y[k * d + c] = oth[c] - g * alpha;
+      }
+      t.next_sample[e] += t.per_sample[e];
+      negatives[h] = static_cast<size_t>((static_cast<double>(epoch) - t.next_negative[e]) / t.per_negative[e]);
+      t.next_negative[e] += static_cast<double>(negatives[h]) * t.per_negative[e];
+      most = negatives[h] > most ? negatives[h] : most;
     }
-    for (size_t c = 0; c < d; ++c) {
-      const float g = clip4(coeff * (cur[c] - oth[c]));
-      cur[c] += g * alpha;
-      y[k * d + c] = oth[c] - g * alpha;
-    }
-    t.next_sample[e] += t.per_sample[e];
-    const auto negatives = static_cast<size_t>((static_cast<double>(epoch) - t.next_negative[e]) / t.per_negative[e]);
-    t.next_negative[e] += static_cast<double>(negatives) * t.per_negative[e];
     // The repulsive samples all push from the position after the attractive step and their
     // pushes are summed (umap-learn applies them one after another; each moves the point by
-    // at most 4 alpha, so the difference is second order): independent samples, eight to a
-    // vector, instead of a chain waiting on one power function after another.
-    constexpr size_t kArray = Dims ? Dims : kUmapMaxDims;
-    F4 push[kArray] = {};
-    const I4 lane = {0, 1, 2, 3, 4, 5, 6, 7};
-    for (size_t p = 0; p < negatives; p += kLanes) {
+    // at most 4 alpha, so the difference is second order): independent samples, eight lanes
+    // an edge, instead of a chain waiting on one power function after another.
+    F4 from[kArray] = {}, push[kArray] = {};
+    I4 count = {}, self = I4{} - 1;
+    for (size_t h = 0; h < m; ++h) {
+      const I4 mine = group == static_cast<int32_t>(h);
+      count = mine ? I4{} + static_cast<int32_t>(negatives[h]) : count;
+      self = mine ? I4{} + static_cast<int32_t>(t.head[edge[h]]) : self;
+      for (size_t c = 0; c < d; ++c) from[c] = mine ? F4{} + cur[h][c] : from[c];
+    }
+    for (size_t p = 0; p < most; p += kEdgeLanes) {
       uint32_t o[kLanes];
+      I4 drawn = {};
       for (size_t l = 0; l < kLanes; ++l) {
-        state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
-        o[l] = static_cast<uint32_t>(((state >> 32) * t.n) >> 32);        // uniform in [0, n)
+        o[l] = 0;
+        if (p + l % kEdgeLanes < static_cast<size_t>(count[l])) {
+          state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
+          o[l] = static_cast<uint32_t>(((state >> 32) * t.n) >> 32);        // uniform in [0, n)
+        }
+        drawn[l] = static_cast<int32_t>(o[l]);
       }
-      // Lanes past the count, or drawing the point itself, are masked out.
-      const I4 drawn = {static_cast<int32_t>(o[0]), static_cast<int32_t>(o[1]), static_cast<int32_t>(o[2]),
-                        static_cast<int32_t>(o[3]), static_cast<int32_t>(o[4]), static_cast<int32_t>(o[5]),
-                        static_cast<int32_t>(o[6]), static_cast<int32_t>(o[7])};
-      const I4 live = (lane < static_cast<int32_t>(negatives - p)) & (drawn != static_cast<int32_t>(j));
+      // Lanes past an edge's count, or drawing the edge's own head, are masked out.
+      const I4 live = (lane + static_cast<int32_t>(p) < count) & (drawn != self);
       F4 diff[kArray], q2 = {};
       for (size_t c = 0; c < d; ++c) {
-        const F4 at = {y[o[0] * d + c], y[o[1] * d + c], y[o[2] * d + c], y[o[3] * d + c],
-                       y[o[4] * d + c], y[o[5] * d + c], y[o[6] * d + c], y[o[7] * d + c]};
-        diff[c] = cur[c] - at;
+        F4 other = {};
+        for (size_t l = 0; l < kLanes; ++l) other[l] = y[o[l] * d + c];
+        diff[c] = from[c] - other;
         q2 += diff[c] * diff[c];
       }
       const F4 rep = 2.0f * t.gamma * b / ((0.001f + q2) * (a * pow_lanes(q2, b) + 1.0f));
@@ -121,10 +168,13 @@ void run_epoch(const UmapEpoch& t, size_t first, size_t last, size_t epoch, uint
         push[c] += live ? g : F4{};
       }
     }
-    for (size_t c = 0; c < d; ++c) {
-      float total = 0;
-      for (size_t l = 0; l < kLanes; ++l) total += push[c][l];
-      y[j * d + c] = cur[c] + total * alpha;
+    for (size_t h = 0; h < m; ++h) {
+      const size_t j = t.head[edge[h]];
+      for (size_t c = 0; c < d; ++c) {
+        float total = 0;
+        for (size_t l = h * kEdgeLanes; l < (h + 1) * kEdgeLanes; ++l) total += push[c][l];
+        y[j * d + c] = cur[h][c] + total * alpha;
+      }
     }
   }
   shared_state = state;

@@ -9,7 +9,8 @@ dimension 768 in 20 planted clusters:
   without a seed on NUMBA_NUM_THREADS=2 threads), same settings (15 neighbours, min_dist 0.1,
   spectral init, default epochs). umap-learn's numba functions are compiled on a small warm-up
   fit in the same process before the timed fit, so its compile time is not counted.
-Quality on the same 3,000-point sample for all: trustworthiness (k=10).
+Quality on the same 3,000-point sample for all: trustworthiness (k=10). The k-NN graph column says
+which graph embscope built: exact, or int8-screened (from 20,000 points) with its reported recall.
 
 The t-SNE rows name the repulsion embscope used (auto: Barnes-Hut below 6,000 points, FFT
 interpolation from there; --tsne-repulsion forces one). Sizes above --peer-max run embscope only.
@@ -115,18 +116,21 @@ def main():
                     else:
                         ref, t_ref = {"seconds": float("nan")}, float("nan")
                     kl = j["tsne"]["kl_divergence"] if method == "tsne" else float("nan")
+                    g = j[method]["knn"]
+                    knn = "exact" if g["method"] == "exact" else f"int8 {g['recall']:.3f}"
                     if method == "tsne":
                         method_name = "tsne-" + {"barnes-hut": "bh"}.get(j["tsne"]["repulsion"], j["tsne"]["repulsion"])
                     rows.append((method_name if method == "tsne" else method, n, threads, ours_s, kl, t_ours, ref["seconds"], ref.get("kl", float("nan")),
-                                 t_ref))
+                                 t_ref, knn))
                     print(rows[-1], file=sys.stderr, flush=True)
     print(f"\n{'method':>10} {'points':>7} {'threads':>7} {'embscope s':>11} {'peer s':>10} {'ratio':>6} "
-          f"{'KL embscope':>12} {'KL peer':>11} {'trust embscope':>15} {'trust peer':>14}")
-    for m, n, t, s, kl, tr, rs, rkl, rtr in rows:
+          f"{'KL embscope':>12} {'KL peer':>11} {'trust embscope':>15} {'trust peer':>14} {'k-NN graph':>11}")
+    for m, n, t, s, kl, tr, rs, rkl, rtr, knn in rows:
         kls = (f"{kl:>12.4f} {rkl:>11.4f}" if m.startswith("tsne") else f"{'-':>12} {'-':>11}")
-        print(f"{m:>10} {n:>7} {t:>7} {s:>11.2f} {rs:>10.2f} {rs / s:>5.1f}x {kls} {tr:>15.4f} {rtr:>14.4f}")
+        print(f"{m:>10} {n:>7} {t:>7} {s:>11.2f} {rs:>10.2f} {rs / s:>5.1f}x {kls} {tr:>15.4f} {rtr:>14.4f} {knn:>11}")
     print("peers: scikit-learn TSNE (tsne), umap-learn (umap); embscope time is the whole command (load, kNN, "
-          "affinities, optimisation, output), the peers' the fit alone")
+          "affinities, optimisation, output), the peers' the fit alone; k-NN graph: exact, or int8-screened with "
+          "its recall against the exact graph (256 points)")
 
 if __name__ == "__main__":
     main()
