@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "analysis/knn_graph.h"
+#include "analysis/neighbor_index.h"
 #include "core/parallel.h"
 
 namespace embscope {
@@ -96,7 +97,7 @@ Quantised quantise(MatrixView x, size_t threads) {
 }  // namespace
 
 KnnGraph screened_knn(MatrixView x, size_t k, size_t threads, size_t candidates, const screen::Kernel& kernel) {
-  const size_t n = x.n_rows, d = x.n_cols;
+  const size_t n = x.n_rows;
   threads = std::max<size_t>(1, threads);
   const size_t keep = std::clamp<size_t>(std::max(candidates, k), 1, n - 1);
   const Quantised z = quantise(x, threads);
@@ -155,8 +156,9 @@ KnnGraph screened_knn(MatrixView x, size_t k, size_t threads, size_t candidates,
   };
   for (const auto& round : rounds)
     run_jobs(round.size(), threads, [&](size_t p, size_t worker) { pair(round[p].first, round[p].second, worker); });
-  // Each point's candidates re-scored in double (in row order, for locality), the k nearest
-  // kept, ties by lower row.
+  // Each point's candidates re-scored exactly (the neighbour index's double distance, rows in
+  // order for locality), the k nearest kept, ties by lower row.
+  const NeighborIndex index(RowTable::of(x), Metric::Euclidean);
   KnnGraph g;
   g.n_points = n;
   g.k = k;
@@ -168,7 +170,6 @@ KnnGraph screened_knn(MatrixView x, size_t k, size_t threads, size_t candidates,
   const size_t parts = std::min(n, threads * 16);
   run_jobs(parts, threads, [&](size_t part, size_t) {
     std::vector<uint32_t> rows;
-    std::vector<double> d2;
     std::vector<std::pair<double, uint32_t>> ranked;
     for (size_t i = range_begin(n, parts, part); i < range_begin(n, parts, part + 1); ++i) {
       float unused = 0;
@@ -176,17 +177,16 @@ KnnGraph screened_knn(MatrixView x, size_t k, size_t threads, size_t candidates,
       rows.clear();
       for (const uint64_t e : pools[i].entries) rows.push_back(Pool::row(e));
       std::sort(rows.begin(), rows.end());
-      d2.resize(rows.size());
-      kernel.dist2(x.data + i * d, x.data, d, rows.data(), rows.size(), d2.data());
+      const std::vector<double> dist = index.scores(x.row(i), rows);
       ranked.clear();
-      for (size_t c = 0; c < rows.size(); ++c) ranked.emplace_back(d2[c], rows[c]);
+      for (size_t c = 0; c < rows.size(); ++c) ranked.emplace_back(dist[c], rows[c]);
       const size_t top = std::min(k, ranked.size());
       std::partial_sort(ranked.begin(), ranked.begin() + static_cast<ptrdiff_t>(top), ranked.end());
       for (size_t j = 0; j < k; ++j) {
         // Fewer than k candidates only when n - 1 < k; repeat the last to keep the shape.
         const auto& e = ranked[std::min(j, top - 1)];
         g.index[i * k + j] = e.second;
-        g.distance[i * k + j] = std::sqrt(e.first);
+        g.distance[i * k + j] = e.first;
       }
       pools[i].entries = {};
     }

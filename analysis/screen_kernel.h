@@ -1,6 +1,6 @@
-// Inner loops of the approximate k-NN graph (analysis/knn_screen.cc drives them): an int8
-// screening product that picks each point's candidates, and the double re-scoring of those
-// candidates. Compiled once for baseline x86-64 (screen_kernel_generic.cc) and once with
+// Inner loop of the approximate k-NN graph (analysis/knn_screen.cc drives it): an int8
+// screening product that picks each point's candidates (re-scored afterwards by the exact
+// neighbour index). Compiled once for baseline x86-64 (screen_kernel_generic.cc) and once with
 // AVX-512 VNNI (screen_kernel_vnni.cc, VPDPBUSD: 64 int8 products a register), chosen at run
 // time. Plain pointers only, as scan_kernel.h.
 //
@@ -49,21 +49,14 @@ struct ScreenTile {
 };
 using ScreenFn = size_t (*)(const ScreenTile& t, Hit* hits);
 
-// out[i] = sum_j (double(q[j]) - double(x[rows[i] * d + j]))^2 for i < n: the exact squared
-// distance of each candidate, in double.
-using Dist2Fn = void (*)(const float* q, const float* x, size_t d, const uint32_t* rows, size_t n, double* out);
-
 struct Kernel {
   ScreenFn screen = nullptr;
-  Dist2Fn dist2 = nullptr;
   uint32_t max_queries = 0;
   const char* name = "";
 };
 
 size_t screen_generic(const ScreenTile& t, Hit* hits);
 size_t screen_vnni(const ScreenTile& t, Hit* hits);
-void dist2_generic(const float* q, const float* x, size_t d, const uint32_t* rows, size_t n, double* out);
-void dist2_avx512(const float* q, const float* x, size_t d, const uint32_t* rows, size_t n, double* out);
 
 // The VNNI kernels where the CPU has AVX-512 VNNI + BW and scan::best_isa() is Avx512
 // (EMBSCOPE_SCAN_KERNEL=generic forces the baseline ones); `fast` says whether they were

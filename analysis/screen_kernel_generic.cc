@@ -1,4 +1,4 @@
-// The baseline x86-64 (or any CPU) form of the screening kernels, and the run-time choice.
+// The baseline x86-64 (or any CPU) form of the screening kernel, and the run-time choice.
 #include <cstring>
 
 #include "analysis/scan_kernel.h"
@@ -24,23 +24,11 @@ size_t screen_generic(const ScreenTile& t, Hit* hits) {
   return n_hits;
 }
 
-void dist2_generic(const float* q, const float* x, size_t d, const uint32_t* rows, size_t n, double* out) {
-  for (size_t i = 0; i < n; ++i) {
-    const float* r = x + static_cast<size_t>(rows[i]) * d;
-    double s = 0;
-    for (size_t j = 0; j < d; ++j) {
-      const double v = static_cast<double>(q[j]) - static_cast<double>(r[j]);
-      s += v * v;
-    }
-    out[i] = s;
-  }
-}
-
-Kernel generic_kernel() { return {screen_generic, dist2_generic, 12, "int8 generic"}; }
+Kernel generic_kernel() { return {screen_generic, 12, "int8 generic"}; }
 
 Kernel best_kernel() {
 #if defined(__x86_64__)
-  if (fast()) return {screen_vnni, dist2_avx512, 12, "int8 avx512-vnni"};
+  if (fast()) return {screen_vnni, 12, "int8 avx512-vnni"};
 #endif
   return generic_kernel();
 }

@@ -1,4 +1,4 @@
-// Screening kernels with AVX-512 VNNI (this file alone is built with -mavx512f -mavx512bw
+// The screening kernel with AVX-512 VNNI (this file alone is built with -mavx512f -mavx512bw
 // -mavx512vnni; it runs only when the CPU has them). VPDPBUSD multiplies 64 uint8 x int8
 // pairs and adds each group of four to an int32 lane: one instruction per 4 dimensions of 16
 // rows, four times the dimensions of an f32 FMA.
@@ -97,37 +97,6 @@ size_t screen_vnni(const ScreenTile& t, Hit* hits) {
     case 10: return blocks<10>(t, hits);
     case 11: return blocks<11>(t, hits);
     default: return blocks<12>(t, hits);
-  }
-}
-
-void dist2_avx512(const float* q, const float* x, size_t d, const uint32_t* rows, size_t n, double* out) {
-  const size_t d8 = d & ~size_t{7};
-  for (size_t i = 0; i < n; ++i) {
-    const float* r = x + static_cast<size_t>(rows[i]) * d;
-    if (i + 1 < n) _mm_prefetch(reinterpret_cast<const char*>(x + static_cast<size_t>(rows[i + 1]) * d), _MM_HINT_T0);
-    __m512d a0 = _mm512_setzero_pd(), a1 = a0;
-    size_t j = 0;
-    for (; j + 16 <= d8; j += 16) {
-      const __m512d v0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(q + j)), _mm512_cvtps_pd(_mm256_loadu_ps(r + j)));
-      const __m512d v1 =
-          _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(q + j + 8)), _mm512_cvtps_pd(_mm256_loadu_ps(r + j + 8)));
-      a0 = _mm512_fmadd_pd(v0, v0, a0);
-      a1 = _mm512_fmadd_pd(v1, v1, a1);
-    }
-    for (; j < d8; j += 8) {
-      const __m512d v = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(q + j)), _mm512_cvtps_pd(_mm256_loadu_ps(r + j)));
-      a0 = _mm512_fmadd_pd(v, v, a0);
-    }
-    // The eight lanes summed by halves (GCC 12's _mm512_reduce_add_pd warns in its header).
-    const __m512d a = _mm512_add_pd(a0, a1);
-    const __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(a), _mm512_extractf64x4_pd(a, 1));
-    const __m128d h2 = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
-    double s = _mm_cvtsd_f64(_mm_add_sd(h2, _mm_unpackhi_pd(h2, h2)));
-    for (; j < d; ++j) {
-      const double v = static_cast<double>(q[j]) - static_cast<double>(r[j]);
-      s += v * v;
-    }
-    out[i] = s;
   }
 }
 

@@ -136,8 +136,9 @@ Result<TsneResult> tsne(MatrixView x, const TsneOptions& o) {
 
   // Input affinities from the k nearest neighbours (squared euclidean).
   const size_t k = std::min(n - 1, static_cast<size_t>(3 * o.perplexity + 1));
-  const KnnGraph nn =
-      knn_graph(x, k, {.method = o.knn, .threads = std::max<size_t>(1, o.threads), .candidates = o.knn_candidates});
+  KnnOptions knn = o.knn;
+  knn.threads = std::max<size_t>(1, o.threads);
+  const KnnGraph nn = knn_graph(x, k, knn);
   const std::vector<uint32_t>& nbr = nn.index;
   std::vector<double> sqdist(n * k);
   for (size_t a = 0; a < n * k; ++a) sqdist[a] = nn.distance[a] * nn.distance[a];

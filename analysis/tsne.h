@@ -37,9 +37,9 @@ struct TsneOptions {
   size_t fft_from = 6000;    // Auto: FFT-interpolated repulsion from this many points (2-D)
   TsneRepulsion repulsion = TsneRepulsion::Auto;
   size_t threads = 1;        // threads for the k-NN graph and the forces (results do not depend on it)
-  // The k-NN graph (threads above): exact unless asked (Auto screens from kScreenedKnnFrom points on).
-  KnnMethod knn = KnnMethod::Exact;
-  size_t knn_candidates = 0;
+  // The k-NN graph: exact unless asked (Auto screens from kScreenedKnnFrom points on); its
+  // threads are `threads` above.
+  KnnOptions knn{.method = KnnMethod::Exact};
   // The PCA of x with min(dims, n, D) components when the caller already has it (else computed).
   const PcaResult* pca_init = nullptr;
   // Called every 50 iterations with (iteration, KL divergence); may be empty.

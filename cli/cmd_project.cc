@@ -52,8 +52,12 @@ struct ProjectFlags {
   std::string pca_solver = "auto";
 };
 
-KnnMethod knn_method(const std::string& name) {
-  return name == "exact" ? KnnMethod::Exact : name == "screened" ? KnnMethod::Screened : KnnMethod::Auto;
+KnnOptions knn_options(const ProjectFlags& f, size_t threads) {
+  return {.method = f.knn == "exact"      ? KnnMethod::Exact
+                    : f.knn == "screened" ? KnnMethod::Screened
+                                          : KnnMethod::Auto,
+          .threads = threads,
+          .candidates = f.knn_candidates};
 }
 
 Json knn_json(const KnnInfo& k) {
@@ -164,9 +168,8 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     o.iterations = f.iterations;
     o.seed = f.seed;
     o.pca_init = &*r;  // the same PCA t-SNE starts from: computed once
-    o.knn = knn_method(f.knn);
-    o.knn_candidates = f.knn_candidates;
     o.threads = f.threads ? f.threads : cores;
+    o.knn = knn_options(f, o.threads);
     if (progress) o.progress = [](size_t it, double kl) { fmt::print(stderr, "\rt-SNE iteration {:>5}  KL {:.4f}", it, kl); };
     auto t = tsne(x, o);
     if (progress) fmt::print(stderr, "\n");
@@ -181,9 +184,7 @@ int run_project(const Globals& g, const ProjectFlags& f) {
     o.dims = f.dims;
     o.epochs = f.epochs;
     o.seed = f.seed;
-    o.knn.threads = f.threads ? f.threads : cores;
-    o.knn.method = knn_method(f.knn);
-    o.knn.candidates = f.knn_candidates;
+    o.knn = knn_options(f, f.threads ? f.threads : cores);
     o.layout_threads = f.threads ? f.threads : 1;  // the map depends on the count: 1 unless asked
     if (progress) o.progress = [](size_t epoch) { fmt::print(stderr, "\rUMAP epoch {:>5}", epoch); };
     auto u = umap(x, o);
