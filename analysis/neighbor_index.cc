@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "analysis/f64x8.h"
+#include "analysis/screen_kernel.h"
 #include "core/dtype.h"
 #include "core/parallel.h"
 
@@ -16,6 +17,7 @@ using scan::kBlockRows;
 
 constexpr size_t kSingleChunk = 4096;  // rows scored per dot_rows call (scores stay in L1/L2)
 constexpr size_t kBatchMin = 4;        // from this many queries on, pack chunks and reuse them
+constexpr size_t kInt8MaxDims = 65536;  // 255 * 127 * 65536 < 2^31
 
 // Row r of `t` as f32 (exact: every stored type converts exactly).
 void row_f32(const RowTable& t, size_t r, float* out) {
@@ -39,6 +41,10 @@ struct NeighborIndex::Query {
   std::vector<double> exact;
   double norm = 0;
   float margin = 0;  // bound on |f32 scan score - exact score|
+  // Over the int8 copy: the unit query in int8 (D4), 128 * the sum of its values, its scale.
+  std::vector<int8_t> q8;
+  int32_t corr = 0;
+  float q8_scale = 0;
 };
 
 // The candidates of one query: the k best approximate scores so far (a min-heap, for the
@@ -76,14 +82,25 @@ class NeighborIndex::Candidates {
   std::vector<std::pair<float, uint32_t>> pool_;
 };
 
-NeighborIndex::NeighborIndex(RowTable table, Metric metric, bool half_copy) : table_(table), metric_(metric) {
+NeighborIndex::NeighborIndex(RowTable table, Metric metric, UnitCopy copy) : table_(table), metric_(metric) {
   const size_t n = table.n_rows, d = table.n_cols;
   norms_.resize(n);
   inv_norms_.resize(n);
   sq_norms_.resize(n);
-  const bool copy = half_copy && metric == Metric::Cosine && n > 0 && d > 0;
+  if (metric == Metric::Cosine && n > 0 && d > 0) {
+    if (copy == UnitCopy::Best) copy = screen::fast() ? UnitCopy::Int8 : UnitCopy::Bf16;
+    // The int8 kernel's int32 sums of (v + 128) * w stay below 2^31 up to 65,536 dimensions.
+    if (copy == UnitCopy::Int8 && d > kInt8MaxDims) copy = UnitCopy::Bf16;
+    copy_ = copy;
+  }
+  const size_t padded = (n + kBlockRows - 1) / kBlockRows * kBlockRows;
   dp_ = (d + 1) / 2 * 2;
-  if (copy) bf16_.assign((n + kBlockRows - 1) / kBlockRows * kBlockRows * dp_, 0);
+  d4_ = (d + 3) / 4 * 4;
+  if (copy_ == UnitCopy::Bf16) bf16_.assign(padded * dp_, 0);
+  if (copy_ == UnitCopy::Int8) {
+    int8_.assign(padded * d4_, 128);
+    int8_scale_.assign(padded, 0.0f);
+  }
   std::vector<float> row(d);
   for (size_t r = 0; r < n; ++r) {
     row_f32(table, r, row.data());
@@ -93,16 +110,94 @@ NeighborIndex::NeighborIndex(RowTable table, Metric metric, bool half_copy) : ta
     inv_norms_[r] = norms_[r] > 0 ? static_cast<float>(1.0 / norms_[r]) : 0.0f;
     sq_norms_[r] = static_cast<float>(s);
     max_norm_ = std::max(max_norm_, norms_[r]);
-    if (copy) {
+    if (copy_ == UnitCopy::Bf16) {
       // Block r / 16, lane r % 16, dimension pairs interleaved (scan_kernel.h).
       uint16_t* blk = bf16_.data() + (r / kBlockRows) * dp_ * kBlockRows;
       const size_t lane = r % kBlockRows;
       for (size_t j = 0; j < d; ++j) blk[((j / 2) * kBlockRows + lane) * 2 + j % 2] = f32_to_bf16(row[j] * inv_norms_[r]);
     }
+    if (copy_ == UnitCopy::Int8) build_int8_row(r, row.data());
   }
 }
 
+namespace {
+
+// The int8 form of a unit vector u (computed in double): s = max |u_j| / 127 (as a float, the
+// scale the kernel multiplies by), v_j = round(u_j / s) in [-127, 127]; returns |u - s v| and
+// |s v| in double (s v is exact in double: 24 + 8 bits).
+struct Int8Form {
+  float scale = 0;
+  double error = 0, norm = 0;
+};
+Int8Form to_int8(const double* u, size_t d, int8_t* v) {
+  double top = 0;
+  for (size_t j = 0; j < d; ++j) top = std::max(top, std::fabs(u[j]));
+  Int8Form f;
+  if (top == 0) {
+    std::fill_n(v, d, int8_t{0});
+    return f;
+  }
+  f.scale = static_cast<float>(top / 127);
+  double err = 0, norm = 0;
+  for (size_t j = 0; j < d; ++j) {
+    const double q = std::clamp(std::nearbyint(u[j] / f.scale), -127.0, 127.0);
+    v[j] = static_cast<int8_t>(q);
+    const double back = static_cast<double>(f.scale) * q;
+    err += (u[j] - back) * (u[j] - back);
+    norm += back * back;
+  }
+  f.error = std::sqrt(err);
+  f.norm = std::sqrt(norm);
+  return f;
+}
+
+}  // namespace
+
+void NeighborIndex::build_int8_row(size_t r, const float* row) {
+  const size_t d = table_.n_cols;
+  if (norms_[r] == 0) return;  // scale 0: scores 0, and zero rows never answer by cosine
+  std::vector<double> u(d);
+  for (size_t j = 0; j < d; ++j) u[j] = row[j] / norms_[r];
+  std::vector<int8_t> v(d);
+  const Int8Form f = to_int8(u.data(), d, v.data());
+  // Block r / 16, lane r % 16, groups of four dimensions (screen_kernel.h), biased to uint8.
+  uint8_t* blk = int8_.data() + (r / kBlockRows) * d4_ * kBlockRows;
+  const size_t lane = r % kBlockRows;
+  for (size_t j = 0; j < d; ++j) blk[((j / 4) * kBlockRows + lane) * 4 + j % 4] = static_cast<uint8_t>(v[j] + 128);
+  int8_scale_[r] = f.scale;
+  int8_error_ = std::max(int8_error_, f.error);
+  int8_norm_ = std::max(int8_norm_, f.norm);
+}
+
+void NeighborIndex::quantise_query(Query& q) const {
+  const size_t d = table_.n_cols;
+  std::vector<double> u(d);
+  for (size_t j = 0; j < d; ++j) u[j] = q.exact[j] / q.norm;
+  q.q8.assign(d4_, 0);
+  const Int8Form f = to_int8(u.data(), d, q.q8.data());
+  int32_t sum = 0;
+  for (int8_t x : q.q8) sum += x;
+  q.corr = 128 * sum;
+  q.q8_scale = f.scale;
+  // |u_q . u_r - u~_q . u~_r| = |u_q . (u_r - u~_r) + (u_q - u~_q) . u~_r|
+  //   <= |u_q| max|u_r - u~_r| + |u_q - u~_q| max|u~_r|; the kernel's product of the exact
+  // integer dot (|.| < 2^24 for D < 1040, else rounded once more) with the two scales rounds
+  // three times (<= 2^-22 of |u~_q| |u~_r|); 1e-6 covers those and the double roundings.
+  const double rounding = d4_ * 127.0 * 127.0 < 16777216.0 ? std::ldexp(1.0, -22) : std::ldexp(1.0, -21);
+  q.margin = static_cast<float>(int8_error_ + f.error * int8_norm_ + rounding * f.norm * int8_norm_ + 1e-6);
+}
+
 const char* NeighborIndex::kernel_name() { return scan::best_kernel().name; }
+
+const char* NeighborIndex::copy_name(UnitCopy copy) {
+  switch (copy) {
+    case UnitCopy::None: return "none";
+    case UnitCopy::Bf16: return "bf16";
+    case UnitCopy::Int8: return "int8";
+    case UnitCopy::Best: return "best";
+  }
+  return "";
+}
 
 namespace {
 
@@ -275,6 +370,65 @@ void NeighborIndex::scan_packed(const std::vector<Query>& qs, std::vector<Candid
   }
 }
 
+void NeighborIndex::scan_int8(const std::vector<Query>& qs, std::vector<Candidates>& cs,
+                              const SearchFilter& filter) const {
+  const screen::Kernel kernel = screen::best_kernel();
+  const size_t n = table_.n_rows, d4 = d4_;
+  // Rows per call: a chunk that stays in L2 while every tile of queries is scored against it;
+  // a single query streams the copy (bigger chunks, fewer calls).
+  const size_t block_bytes = d4 * kBlockRows;
+  const size_t chunk_blocks =
+      qs.size() == 1 ? kSingleChunk / kBlockRows : std::clamp<size_t>((384u << 10) / block_bytes, 1, 64);
+  const size_t n_blocks = (n + kBlockRows - 1) / kBlockRows;
+  const size_t nq_max = kernel.max_queries;
+  std::vector<int8_t> queries;  // (B, D4)
+  std::vector<int32_t> corr;
+  std::vector<float> scale, zero(std::max(nq_max, chunk_blocks * kBlockRows), 0.0f), cut(nq_max);
+  for (const auto& q : qs) {
+    queries.insert(queries.end(), q.q8.begin(), q.q8.end());
+    corr.push_back(q.corr);
+    scale.push_back(q.q8_scale);
+  }
+  std::vector<screen::Hit> hits(nq_max * chunk_blocks * kBlockRows);
+  for (size_t b0 = 0; b0 < n_blocks; b0 += chunk_blocks) {
+    const size_t nb = std::min(chunk_blocks, n_blocks - b0);
+    const size_t first = b0 * kBlockRows, rows = std::min(nb * kBlockRows, n - first);
+    for (size_t t0 = 0; t0 < qs.size(); t0 += nq_max) {
+      const size_t nt = std::min(nq_max, qs.size() - t0);
+      // The kernel keeps p > cut; the candidates keep p >= cut.
+      for (size_t t = 0; t < nt; ++t)
+        cut[t] = std::nextafter(cs[t0 + t].cut(), -std::numeric_limits<float>::infinity());
+      const screen::ScreenTile tile{int8_.data() + first * d4,
+                                    static_cast<uint32_t>(nb),
+                                    static_cast<uint32_t>(rows),
+                                    queries.data() + t0 * d4,
+                                    static_cast<uint32_t>(nt),
+                                    static_cast<uint32_t>(d4),
+                                    corr.data() + t0,
+                                    scale.data() + t0,
+                                    zero.data(),
+                                    cut.data(),
+                                    int8_scale_.data() + first,
+                                    zero.data(),
+                                    zero.data(),
+                                    false};
+      const size_t found = kernel.screen(tile, hits.data());
+      for (size_t i = 0; i < found; ++i) {
+        const screen::Hit& h = hits[i];
+        const size_t t = t0 + h.q, r = first + h.r;
+        Candidates& c = cs[t];
+        if (h.score < c.cut() || inv_norms_[r] == 0) continue;
+        if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
+        if (!filter.exclude.empty()) {
+          const auto& ex = filter.exclude[qs[t].index];
+          if (std::find(ex.begin(), ex.end(), r) != ex.end()) continue;
+        }
+        c.offer(h.score, static_cast<uint32_t>(r));
+      }
+    }
+  }
+}
+
 double NeighborIndex::scan_margin(double query_norm) const {
   // f32 accumulation error of a d-term dot product: <= d * 2^-24 * |q| |r| (with slack for the
   // f32 rounding of the unit query, the packed scaling and the norms).
@@ -307,14 +461,16 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
     q.margin = static_cast<float>(scan_margin(q.norm));
     qs.push_back(std::move(q));
   }
-  if (has_copy()) {
+  if (copy_ == UnitCopy::Int8) {
+    for (auto& q : qs) quantise_query(q);
+  } else if (has_copy()) {
     // bf16 rounding of each component of the unit row and of the unit query: <= 2^-9
     // relative (bf16 keeps 8 bits), and values below 2^-126 flushed to zero; so for unit
     // vectors |sum (q + dq)(r + dr) - sum q r| <= 2^-8 + 2^-18 + 2^-126 sqrt(D) (Cauchy-Schwarz).
     const double bf16_error = std::ldexp(1.0, -8) + std::ldexp(1.0, -18) + std::ldexp(1.0, -126) * std::sqrt(double(d));
     for (auto& q : qs) q.margin = static_cast<float>(scan_margin(q.norm) + bf16_error);
   }
-  const bool packed = has_copy() || qs.size() >= kBatchMin;
+  const bool packed = copy_ != UnitCopy::None || qs.size() >= kBatchMin;
   if (!packed && rows_in_bf16_pairs()) {
     // The query rounded to bf16 for VDPBF16PS on the stored bf16 rows (exact in f32): each
     // component moves by <= 2^-9 relative, so the dot product by <= 2^-9 |q| |r| (+ flushed
@@ -328,7 +484,9 @@ std::vector<std::vector<Neighbor>> NeighborIndex::search(MatrixView queries, siz
   }
   std::vector<Candidates> cs;
   for (const auto& q : qs) cs.emplace_back(k, q.margin);
-  if (packed) {
+  if (copy_ == UnitCopy::Int8) {
+    scan_int8(qs, cs, filter);
+  } else if (packed) {
     scan_packed(qs, cs, filter);
   } else {
     for (size_t t = 0; t < qs.size(); ++t) scan_rows(qs[t], cs[t], filter);

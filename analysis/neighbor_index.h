@@ -33,6 +33,20 @@ struct RowTable {
   double at(size_t i, size_t j) const { return scan::element_to_f32(data, elem, i * stride + j); }
 };
 
+// A copy of the rows normalised to unit length that searches scan instead of the table (cosine
+// only), built once; the candidates within the copy's error bound are re-scored in double from
+// the table as always, so answers stay exact. Worth it when one index answers many queries.
+// - Bf16: rows in bf16 (V x D x 2 bytes), |error| of a cosine <= 2^-8; with AVX512-BF16
+//   (VDPBF16PS) twice the f32 multiply rate at half an f32 table's traffic;
+// - Int8: each row scaled by its own largest component into int8 (V x D bytes), the query too;
+//   with AVX-512 VNNI (VPDPBUSD, analysis/screen_kernel.h) four times the f32 multiply rate at a
+//   quarter of the traffic. The error bound is measured, not assumed: |u_q . u_r - approx|
+//   <= |u_r - u~_r|max + |u_q - u~_q| |u~_r|max (Cauchy-Schwarz; u~ the quantised unit vector),
+//   about 0.015 for D = 768, so more rows are re-scored than with bf16;
+// - Best: Int8 where the CPU has AVX-512 VNNI (screen::fast()), else Bf16.
+// Int8 becomes Bf16 past 65,536 dimensions (the kernel's int32 sums would overflow).
+enum class UnitCopy { None, Bf16, Int8, Best };
+
 struct SearchFilter {
   const std::vector<uint8_t>* allowed = nullptr;  // rows r with !allowed[r] never answer
   // Per query, rows that never answer for it (e.g. the query's own words): empty, or one list
@@ -42,19 +56,18 @@ struct SearchFilter {
 
 class NeighborIndex {
  public:
-  // `table` must outlive the index. One pass over it computes the row norms. With
-  // `half_copy` (cosine only), the index also keeps the rows normalised to unit length in
-  // bf16, packed in 16-row blocks (V x D x 2 bytes), which every search then scans instead of
-  // the table: half the memory traffic of an f32 table for a single query, and with
-  // AVX512-BF16 twice the multiply rate for batches; the candidates within the bf16 error
-  // bound are re-scored in double from the table as always. Worth it when one index answers
-  // many queries.
-  NeighborIndex(RowTable table, Metric metric, bool half_copy = false);
+  // `table` must outlive the index. One pass over it computes the row norms (and builds the
+  // unit copy asked for; ignored unless the metric is cosine).
+  NeighborIndex(RowTable table, Metric metric, UnitCopy copy = UnitCopy::None);
 
   size_t n_rows() const { return table_.n_rows; }
   size_t n_dims() const { return table_.n_cols; }
   Metric metric() const { return metric_; }
   static const char* kernel_name();
+  // The copy searches scan: UnitCopy::None, Bf16 or Int8 (Best resolved), and its name
+  // ("none", "bf16", "int8").
+  UnitCopy unit_copy() const { return copy_; }
+  static const char* copy_name(UnitCopy copy);
 
   // For each query (B, D): the k best rows, best first (highest cosine or dot, smallest
   // distance), ties by lower row; Neighbor::score is the cosine, dot or distance in double.
@@ -75,7 +88,7 @@ class NeighborIndex {
  private:
   struct Query;
   class Candidates;
-  bool has_copy() const { return !bf16_.empty(); }
+  bool has_copy() const { return copy_ == UnitCopy::Bf16; }
   // Single queries on a stored bf16 table use VDPBF16PS with a bf16-rounded query.
   bool rows_in_bf16_pairs() const;
   void offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
@@ -84,6 +97,12 @@ class NeighborIndex {
   void scan_rows(const Query& q, Candidates& c, const SearchFilter& filter) const;
   // Queries against 16-row blocks: the bf16 copy, else f32 blocks packed chunk by chunk.
   void scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
+  // Queries against the int8 copy (VNNI screen kernel, hits above each query's cut).
+  void scan_int8(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
+  // The int8 form of one row of the copy (unit length, scaled by its largest component).
+  void build_int8_row(size_t r, const float* row);
+  // The query's int8 form and its margin over the int8 copy.
+  void quantise_query(Query& q) const;
   double exact(const Query& q, uint32_t row) const;
   // Row r as the kernels multiply it (unit length for cosine) into `row` (D floats) and into
   // the lane of a (D, 16) block that starts at `lane` (element j at lane[j * 16]).
@@ -102,8 +121,16 @@ class NeighborIndex {
   std::vector<double> norms_;    // (V) L2 norm of each row
   std::vector<float> inv_norms_; // (V) 1 / norm, 0 for zero rows (cosine)
   std::vector<float> sq_norms_;  // (V) norm^2 (euclidean)
+  UnitCopy copy_ = UnitCopy::None;
   std::vector<uint16_t> bf16_;   // (ceil(V/16), Dp/2, 16, 2) unit rows in bf16, when asked for
   size_t dp_ = 0;                // D rounded up to even
+  // The int8 copy (screen_kernel.h layout): (ceil(V/16), D4/4, 16, 4) int8 + 128, a row's
+  // scale (0 for zero rows and padding), D4 = D rounded up to a multiple of 4; the largest
+  // |u_r - u~_r| and |u~_r| over the rows.
+  std::vector<uint8_t> int8_;
+  std::vector<float> int8_scale_;  // (ceil(V/16) * 16)
+  size_t d4_ = 0;
+  double int8_error_ = 0, int8_norm_ = 0;
   double max_norm_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "analysis/screen_kernel.h"
 #include "core/dtype.h"
 
 namespace embscope {
@@ -81,9 +82,11 @@ TEST_P(NeighborIndexTest, EqualsDoubleScan) {
     std::vector<uint8_t> allowed(n, 1);
     allowed[n - 1] = 0;
     for (const auto& tab : tables) {
-      for (auto [m, half] : {std::pair{Metric::Cosine, false}, std::pair{Metric::Cosine, true},
-                             std::pair{Metric::Dot, false}, std::pair{Metric::Euclidean, false}}) {
-        const NeighborIndex index(tab.table, m, half);
+      for (auto [m, copy] : {std::pair{Metric::Cosine, UnitCopy::None}, std::pair{Metric::Cosine, UnitCopy::Bf16},
+                             std::pair{Metric::Cosine, UnitCopy::Int8}, std::pair{Metric::Dot, UnitCopy::None},
+                             std::pair{Metric::Euclidean, UnitCopy::None}}) {
+        const NeighborIndex index(tab.table, m, copy);
+        ASSERT_EQ(index.unit_copy(), copy);
         for (size_t nq : {1, 3, 13}) {  // single path below kBatchMin, batched from 4 on
           std::vector<float> qs;
           std::vector<std::vector<uint32_t>> exclude;
@@ -101,7 +104,7 @@ TEST_P(NeighborIndexTest, EqualsDoubleScan) {
               for (uint32_t r : exclude[q]) mask[r] = 0;
               const auto want = brute(*tab.values, n, d, queries.row(q), m, k, mask);
               const std::string where = "n=" + std::to_string(n) + " d=" + std::to_string(d) + " elem=" +
-                                        std::to_string(int(tab.table.elem)) + " metric=" + std::to_string(int(m)) + " half=" + std::to_string(half) +
+                                        std::to_string(int(tab.table.elem)) + " metric=" + std::to_string(int(m)) + " copy=" + NeighborIndex::copy_name(copy) +
                                         " nq=" + std::to_string(nq) + " k=" + std::to_string(k) + " q=" + std::to_string(q);
               ASSERT_EQ(got[q].size(), want.size()) << where;
               for (size_t i = 0; i < want.size(); ++i) {
@@ -192,6 +195,44 @@ TEST_P(NeighborIndexTest, SearchAllEqualsDoubleScanWithoutSelf) {
       }
     }
   }
+}
+
+// Rows closer to each other than either copy can tell apart (one base row plus noise of 1e-4,
+// far below bf16's 2^-8 and int8's 1/127 steps), among random rows: every search through a
+// copy must still return the exact double ranking, as the table itself does.
+TEST_P(NeighborIndexTest, CopiesKeepNearTiesExact) {
+  const size_t n = 3000, d = 96;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> g;
+  std::vector<float> t(n * d);
+  for (auto& x : t) x = g(rng);
+  for (size_t r = 100; r < 400; ++r)
+    for (size_t j = 0; j < d; ++j) t[r * d + j] = t[j] + 1e-4f * g(rng);
+  std::vector<uint8_t> all(n, 1);
+  for (UnitCopy copy : {UnitCopy::Bf16, UnitCopy::Int8}) {
+    const NeighborIndex index(RowTable::of({t.data(), n, d}), Metric::Cosine, copy);
+    for (size_t nq : {1, 20}) {
+      std::vector<float> qs;
+      for (size_t q = 0; q < nq; ++q) {
+        const size_t r = q == 0 ? 0 : q * 131 % n;  // row 0 is the base of the near-ties
+        qs.insert(qs.end(), t.begin() + long(r * d), t.begin() + long((r + 1) * d));
+      }
+      for (size_t k : {10, 250}) {
+        const auto got = index.search(MatrixView{qs.data(), nq, d}, k);
+        for (size_t q = 0; q < nq; ++q) {
+          const auto want = brute(t, n, d, std::span<const float>(qs.data() + q * d, d), Metric::Cosine, k, all);
+          ASSERT_EQ(got[q].size(), want.size());
+          for (size_t i = 0; i < want.size(); ++i)
+            ASSERT_EQ(got[q][i].row, want[i].row) << NeighborIndex::copy_name(copy) << " nq=" << nq << " k=" << k
+                                                  << " q=" << q << " i=" << i;
+        }
+      }
+    }
+  }
+  // Best: int8 where the screen kernels have VNNI, else bf16; metrics other than cosine keep no copy.
+  const NeighborIndex best(RowTable::of({t.data(), n, d}), Metric::Cosine, UnitCopy::Best);
+  EXPECT_EQ(best.unit_copy(), screen::fast() ? UnitCopy::Int8 : UnitCopy::Bf16);
+  EXPECT_EQ(NeighborIndex(RowTable::of({t.data(), n, d}), Metric::Dot, UnitCopy::Int8).unit_copy(), UnitCopy::None);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, NeighborIndexTest, ::testing::Values("generic", "avx2", "avx512"));

@@ -99,7 +99,7 @@ AnalogyReport evaluate_analogies(MatrixView candidates, const EvalVocabulary& vo
       asked.push_back(std::move(a));
     }
   }
-  const NeighborIndex index(RowTable::of(candidates), Metric::Cosine, /*half_copy=*/asked.size() >= 64);
+  const NeighborIndex index(RowTable::of(candidates), Metric::Cosine, asked.size() >= 64 ? UnitCopy::Best : UnitCopy::None);
   const auto found = index.search(MatrixView{queries.data(), asked.size(), d}, 5, SearchFilter{nullptr, exclude});
   for (size_t i = 0; i < asked.size(); ++i) {
     const Asked& a = asked[i];
