@@ -197,8 +197,59 @@ Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) co
   return {};
 }
 
+namespace {
+
+// Words up to this many symbols merge by scanning their pairs' ranks (tiktoken's own loop):
+// each step takes the first lowest rank, merges it and looks up the two pairs it changed. The
+// heap below pops the same (rank, position) order, but each pop re-checks its pair and pushes
+// two more; below ~64 symbols the scan is cheaper, past it the O(n^2) scan is not.
+constexpr size_t kScanMaxSymbols = 64;
+
+void merge_by_scan(const PairMap& merges, const std::vector<uint32_t>& ids, const std::vector<uint32_t>& lens,
+                   std::vector<ModelToken>& out) {
+  constexpr uint32_t kNone = ~uint32_t{0};
+  uint32_t id[kScanMaxSymbols], len[kScanMaxSymbols], rank[kScanMaxSymbols], merged[kScanMaxSymbols];
+  size_t n = ids.size();
+  for (size_t k = 0; k + 1 < n; ++k) merges.prefetch(ids[k], ids[k + 1]);
+  for (size_t k = 0; k < n; ++k) {
+    id[k] = ids[k];
+    len[k] = lens[k];
+  }
+  auto look_up = [&](size_t k) {  // the pair (k, k + 1)
+    if (k + 1 >= n || !merges.get(id[k], id[k + 1], rank[k], merged[k])) rank[k] = kNone;
+  };
+  for (size_t k = 0; k < n; ++k) look_up(k);
+  while (n > 1) {
+    size_t best = 0;
+    for (size_t k = 1; k + 1 < n; ++k)
+      if (rank[k] < rank[best]) best = k;
+    if (rank[best] == kNone) break;
+    id[best] = merged[best];
+    len[best] += len[best + 1];
+    // Symbol best + 1 leaves: the arrays after it move down one.
+    for (size_t k = best + 1; k + 1 < n; ++k) {
+      id[k] = id[k + 1];
+      len[k] = len[k + 1];
+      rank[k] = rank[k + 1];
+      merged[k] = merged[k + 1];
+    }
+    --n;
+    if (best > 0) look_up(best - 1);
+    look_up(best);
+  }
+  uint32_t pos = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (len[k] == 0) continue;
+    out.push_back({id[k], pos, pos + len[k]});
+    pos += len[k];
+  }
+}
+
+}  // namespace
+
 void merge_by_rank(const PairMap& merges, const std::vector<uint32_t>& ids, const std::vector<uint32_t>& lens,
                    std::vector<ModelToken>& out) {
+  if (ids.size() <= kScanMaxSymbols) return merge_by_scan(merges, ids, lens, out);
   thread_local std::vector<Symbol> sym;  // scratch: words are merged by the million
   sym.resize(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/utf8.h"
 #include "text/byte_level.h"
 #include "tokenizer/bpe.h"
@@ -78,6 +81,41 @@ void widen_to_chars(std::string_view text, EncodedToken& t) {
 
 }  // namespace
 
+namespace {
+
+// Continuation bytes (10xxxxxx: bit 7 set, bit 6 clear) among the eight bytes of x whose
+// bit 7 survives `mask`: one bit a byte, summed into the top byte by a multiply (baseline
+// x86-64 has no POPCNT instruction).
+inline uint32_t continuation_bytes(uint64_t x, uint64_t mask) {
+  const uint64_t bits = (x & ~(x << 1) & mask) >> 7;  // 0 or 1 in each byte
+  return static_cast<uint32_t>((bits * 0x0101010101010101ULL) >> 56);
+}
+
+// Code points that start in text[b, e): the bytes less the continuation bytes, eight at a time.
+uint32_t count_chars(std::string_view text, size_t b, size_t e) {
+  e = std::min(e, text.size());  // offsets past the end (none expected) count as the end
+  b = std::min(b, e);
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const char* p = text.data();
+  uint32_t cont = 0;
+  if (e - b < 8 && b + 8 <= text.size()) {  // a short range: one load, the bytes past e masked off
+    uint64_t x;
+    std::memcpy(&x, p + b, 8);
+    const uint64_t keep = (uint64_t{1} << (8 * (e - b))) - 1;
+    return static_cast<uint32_t>(e - b) - continuation_bytes(x, kHigh & keep);
+  }
+  size_t i = b;
+  for (; i + 8 <= e; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    cont += continuation_bytes(x, kHigh);
+  }
+  for (; i < e; ++i) cont += (static_cast<uint8_t>(p[i]) & 0xC0) == 0x80;
+  return static_cast<uint32_t>(e - b) - cont;
+}
+
+}  // namespace
+
 void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens) {
   if (is_ascii(text)) {  // one character a byte, nothing to widen
     for (auto& e : tokens) {
@@ -86,19 +124,17 @@ void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens) {
     }
     return;
   }
-  size_t cursor_byte = 0, cursor_char = 0;
-  auto to_char = [&](uint32_t b) -> uint32_t {
-    if (b < cursor_byte) cursor_byte = 0, cursor_char = 0;
-    while (cursor_byte < b && cursor_byte < text.size()) {
-      cursor_char += (static_cast<uint8_t>(text[cursor_byte]) & 0xC0) != 0x80;
-      ++cursor_byte;
-    }
-    return static_cast<uint32_t>(cursor_char);
-  };
+  // A known (byte, code point) position, the previous token's end: tokens mostly follow each
+  // other, so each is counted from there (from the start when one goes back, as widened
+  // tokens and post-processed ones can).
+  uint32_t known_byte = 0, known_char = 0;
   for (auto& e : tokens) {
     widen_to_chars(text, e);
-    e.char_begin = to_char(e.byte_begin);
-    e.char_end = to_char(e.byte_end);
+    if (e.byte_begin < known_byte) known_byte = 0, known_char = 0;
+    e.char_begin = known_char + count_chars(text, known_byte, e.byte_begin);
+    e.char_end = e.byte_end >= e.byte_begin ? e.char_begin + count_chars(text, e.byte_begin, e.byte_end) : e.char_begin;
+    known_byte = std::max(e.byte_begin, e.byte_end);
+    known_char = std::max(e.char_begin, e.char_end);
   }
 }
 

@@ -2,6 +2,9 @@
 // own documentation and tests (the real-model comparisons live in tests/golden).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "testing.h"
 
 #include "formats/tiktoken.h"
@@ -9,6 +12,7 @@
 #include "tokenizer/loader.h"
 #include "tokenizer/normalizers.h"
 #include "tokenizer/pre_tokenizers.h"
+#include "tokenizer/bpe.h"
 #include "tokenizer/tiktoken_tokenizer.h"
 #include "tokenizer/tokenizer.h"
 
@@ -246,6 +250,123 @@ TEST(Loader, BrokenAndMissingFilesAreClearErrors) {
   auto dir = load_tokenizer(empty.path().string());
   ASSERT_FALSE(dir);
   EXPECT_NE(dir.error().message.find("no tokenizer here"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace embscope
+
+namespace embscope {
+namespace {
+
+// The merge loop (short words by a rank scan, long ones by a heap) against the textbook
+// procedure written out here: repeatedly merge the leftmost pair of lowest rank. Random words
+// over a four-letter alphabet with merges of every pair of ids up to 40 (ranks shuffled, and
+// some pairs sharing a rank as tiktoken's do when two splits make the same token), lengths
+// on both sides of the scan's 64-symbol limit.
+TEST(MergeByRank, EqualsTheTextbookLoopOnBothSidesOfTheScanLimit) {
+  // Tokens are strings over "abcd" up to 5 letters (a random two thirds of those longer than
+  // one); every split x + y of a token s into two tokens is a merge (x, y) -> s. Ranks as
+  // tiktoken's (the rank of s, shared by all its splits) or as a merges list's (one per pair).
+  for (const bool rank_per_token : {true, false}) {
+    std::mt19937 rng(rank_per_token ? 11 : 12);
+    std::map<std::string, uint32_t> vocab;
+    std::vector<std::string> pieces;
+    std::vector<std::string> frontier = {""};
+    for (int length = 1; length <= 5; ++length) {
+      std::vector<std::string> longer;
+      for (const auto& f : frontier)
+        for (char c : std::string("abcd")) longer.push_back(f + c);
+      for (const auto& s : longer)
+        if (length == 1 || rng() % 3 != 0) vocab.emplace(s, static_cast<uint32_t>(vocab.size())), pieces.push_back(s);
+      frontier = longer;
+    }
+    PairMap merges;
+    merges.reserve(20000);
+    std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, uint32_t>> table;  // (x, y) -> (rank, s)
+    for (const auto& [s, id] : vocab) {
+      const uint32_t token_rank = rng() % 100000;
+      for (size_t cut = 1; cut < s.size(); ++cut) {
+        auto x = vocab.find(s.substr(0, cut)), y = vocab.find(s.substr(cut));
+        if (x == vocab.end() || y == vocab.end()) continue;
+        const uint32_t rank = rank_per_token ? token_rank : rng() % 100000;
+        table[{x->second, y->second}] = {rank, id};
+        merges.put(x->second, y->second, rank, id);
+      }
+    }
+    for (int trial = 0; trial < 300; ++trial) {
+      const size_t n = 1 + rng() % 140;
+      std::vector<uint32_t> ids(n), lens(n);
+      for (size_t k = 0; k < n; ++k) ids[k] = vocab.at(std::string(1, "abcd"[rng() % 4])), lens[k] = 1 + rng() % 3;
+      std::vector<ModelToken> got;
+      merge_by_rank(merges, ids, lens, got);
+      std::vector<uint32_t> want_ids = ids, want_lens = lens;
+      while (true) {
+        size_t best = want_ids.size();
+        uint32_t best_rank = 0;
+        for (size_t k = 0; k + 1 < want_ids.size(); ++k) {
+          auto it = table.find({want_ids[k], want_ids[k + 1]});
+          if (it != table.end() && (best == want_ids.size() || it->second.first < best_rank)) best = k, best_rank = it->second.first;
+        }
+        if (best == want_ids.size()) break;
+        want_ids[best] = table.at({want_ids[best], want_ids[best + 1]}).second;
+        want_lens[best] += want_lens[best + 1];
+        want_ids.erase(want_ids.begin() + long(best) + 1);
+        want_lens.erase(want_lens.begin() + long(best) + 1);
+      }
+      ASSERT_EQ(got.size(), want_ids.size()) << "n=" << n;
+      uint32_t pos = 0;
+      for (size_t k = 0; k < got.size(); ++k) {
+        EXPECT_EQ(got[k].id, want_ids[k]) << "n=" << n << " k=" << k;
+        EXPECT_EQ(got[k].begin, pos);
+        EXPECT_EQ(got[k].end, pos + want_lens[k]);
+        pos += want_lens[k];
+      }
+    }
+  }
+}
+
+// Character offsets: tokens over random UTF-8 (1-4 byte characters), at random byte ranges
+// (inside characters, overlapping, going back, empty), against widening and
+// counting code points from the start, one byte at a time.
+TEST(FinishOffsets, EqualsCountingFromTheStart) {
+  std::mt19937 rng(5);
+  const char* chars[] = {"a", " ", "\xC4\xA9", "\xE2\x96\x81", "\xF0\x9F\x98\x80", "z", "\xD7\x90"};
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string text;
+    const size_t n_chars = rng() % 60;
+    for (size_t i = 0; i < n_chars; ++i) text += chars[rng() % 7];
+    if (trial % 10 == 0) text += "\xC4\xA9";  // never all ASCII
+    std::vector<EncodedToken> tokens;
+    uint32_t at = 0;
+    for (size_t i = 0; i < 40; ++i) {
+      EncodedToken t;
+      if (rng() % 8 == 0) at = static_cast<uint32_t>(rng() % (text.size() + 1));  // jump, possibly back
+      t.byte_begin = at;
+      t.byte_end = std::min<uint32_t>(static_cast<uint32_t>(text.size()), at + rng() % 12);
+      at = t.byte_end;
+      tokens.push_back(t);
+    }
+    std::vector<EncodedToken> want = tokens;
+    auto is_cont = [&](size_t b) { return b < text.size() && (static_cast<uint8_t>(text[b]) & 0xC0) == 0x80; };
+    auto chars_before = [&](size_t b) {
+      uint32_t c = 0;
+      for (size_t i = 0; i < std::min(b, text.size()); ++i) c += !is_cont(i);
+      return c;
+    };
+    for (auto& t : want) {
+      while (t.byte_begin > 0 && is_cont(t.byte_begin)) --t.byte_begin;
+      while (is_cont(t.byte_end)) ++t.byte_end;
+      t.char_begin = chars_before(t.byte_begin);
+      t.char_end = chars_before(t.byte_end);
+    }
+    finish_offsets(text, tokens);
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      EXPECT_EQ(tokens[i].byte_begin, want[i].byte_begin) << trial << " " << i;
+      EXPECT_EQ(tokens[i].byte_end, want[i].byte_end) << trial << " " << i;
+      EXPECT_EQ(tokens[i].char_begin, want[i].char_begin) << trial << " " << i;
+      EXPECT_EQ(tokens[i].char_end, want[i].char_end) << trial << " " << i;
+    }
+  }
 }
 
 }  // namespace
