@@ -79,13 +79,12 @@ Quantised quantise(MatrixView x, size_t threads) {
       }
       const float s = top / 127.0f, inv = top > 0 ? 127.0f / top : 0.0f;
       int32_t sum = 0;
-      uint8_t* blk = z.blocks.data() + b * z.dp * kBlockRows;
+      int8_t* q = z.queries.data() + r * z.dp;
       for (size_t j = 0; j < d; ++j) {
-        const auto v = static_cast<int8_t>(std::clamp(std::lrint(c[j] * inv), -127L, 127L));
-        z.queries[r * z.dp + j] = v;
-        blk[((j / 4) * kBlockRows + r % kBlockRows) * 4 + j % 4] = static_cast<uint8_t>(v + 128);
-        sum += v;
+        q[j] = static_cast<int8_t>(std::clamp(std::lrint(c[j] * inv), -127L, 127L));
+        sum += q[j];
       }
+      screen::store_row(q, d, z.dp, r, z.blocks.data());
       z.corr[r] = 128 * sum;
       z.scale[r] = s;
       z.half_sq[r] = static_cast<float>(sq / 2);

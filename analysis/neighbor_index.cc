@@ -102,6 +102,8 @@ NeighborIndex::NeighborIndex(RowTable table, Metric metric, UnitCopy copy) : tab
     int8_scale_.assign(padded, 0.0f);
   }
   std::vector<float> row(d);
+  std::vector<double> unit(copy_ == UnitCopy::Int8 ? d : 0);  // scratch of the int8 copy
+  std::vector<int8_t> q8(unit.size());
   for (size_t r = 0; r < n; ++r) {
     row_f32(table, r, row.data());
     double s = 0;
@@ -116,7 +118,7 @@ NeighborIndex::NeighborIndex(RowTable table, Metric metric, UnitCopy copy) : tab
       const size_t lane = r % kBlockRows;
       for (size_t j = 0; j < d; ++j) blk[((j / 2) * kBlockRows + lane) * 2 + j % 2] = f32_to_bf16(row[j] * inv_norms_[r]);
     }
-    if (copy_ == UnitCopy::Int8) build_int8_row(r, row.data());
+    if (copy_ == UnitCopy::Int8) build_int8_row(r, row.data(), unit.data(), q8.data());
   }
 }
 
@@ -153,17 +155,12 @@ Int8Form to_int8(const double* u, size_t d, int8_t* v) {
 
 }  // namespace
 
-void NeighborIndex::build_int8_row(size_t r, const float* row) {
+void NeighborIndex::build_int8_row(size_t r, const float* row, double* unit, int8_t* q8) {
   const size_t d = table_.n_cols;
   if (norms_[r] == 0) return;  // scale 0: scores 0, and zero rows never answer by cosine
-  std::vector<double> u(d);
-  for (size_t j = 0; j < d; ++j) u[j] = row[j] / norms_[r];
-  std::vector<int8_t> v(d);
-  const Int8Form f = to_int8(u.data(), d, v.data());
-  // Block r / 16, lane r % 16, groups of four dimensions (screen_kernel.h), biased to uint8.
-  uint8_t* blk = int8_.data() + (r / kBlockRows) * d4_ * kBlockRows;
-  const size_t lane = r % kBlockRows;
-  for (size_t j = 0; j < d; ++j) blk[((j / 4) * kBlockRows + lane) * 4 + j % 4] = static_cast<uint8_t>(v[j] + 128);
+  for (size_t j = 0; j < d; ++j) unit[j] = row[j] / norms_[r];
+  const Int8Form f = to_int8(unit, d, q8);
+  screen::store_row(q8, d, d4_, r, int8_.data());
   int8_scale_[r] = f.scale;
   int8_error_ = std::max(int8_error_, f.error);
   int8_norm_ = std::max(int8_norm_, f.norm);
@@ -389,7 +386,8 @@ void NeighborIndex::scan_int8(const std::vector<Query>& qs, std::vector<Candidat
     corr.push_back(q.corr);
     scale.push_back(q.q8_scale);
   }
-  std::vector<screen::Hit> hits(nq_max * chunk_blocks * kBlockRows);
+  // Room for every pair of one call: the tile's queries (the batch, at most nq_max) x the chunk.
+  std::vector<screen::Hit> hits(std::min(nq_max, qs.size()) * chunk_blocks * kBlockRows);
   for (size_t b0 = 0; b0 < n_blocks; b0 += chunk_blocks) {
     const size_t nb = std::min(chunk_blocks, n_blocks - b0);
     const size_t first = b0 * kBlockRows, rows = std::min(nb * kBlockRows, n - first);

@@ -99,8 +99,9 @@ class NeighborIndex {
   void scan_packed(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
   // Queries against the int8 copy (VNNI screen kernel, hits above each query's cut).
   void scan_int8(const std::vector<Query>& qs, std::vector<Candidates>& cs, const SearchFilter& filter) const;
-  // The int8 form of one row of the copy (unit length, scaled by its largest component).
-  void build_int8_row(size_t r, const float* row);
+  // The int8 form of one row of the copy (unit length, scaled by its largest component);
+  // unit (D doubles) and q8 (D) are scratch.
+  void build_int8_row(size_t r, const float* row, double* unit, int8_t* q8);
   // The query's int8 form and its margin over the int8 copy.
   void quantise_query(Query& q) const;
   double exact(const Query& q, uint32_t row) const;

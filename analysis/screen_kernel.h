@@ -56,6 +56,11 @@ struct Kernel {
 };
 
 size_t screen_generic(const ScreenTile& t, Hit* hits);
+
+// Row r's int8 values v (d of them) into the block layout above, biased to uint8: block r / 16,
+// lane r % 16, groups of four dimensions; `blocks` holds dp bytes a row (dimensions from d on
+// keep their padding, 128).
+void store_row(const int8_t* v, size_t d, size_t dp, size_t r, uint8_t* blocks);
 size_t screen_vnni(const ScreenTile& t, Hit* hits);
 
 // The VNNI kernels where the CPU has AVX-512 VNNI + BW and scan::best_isa() is Avx512

@@ -24,6 +24,12 @@ size_t screen_generic(const ScreenTile& t, Hit* hits) {
   return n_hits;
 }
 
+void store_row(const int8_t* v, size_t d, size_t dp, size_t r, uint8_t* blocks) {
+  uint8_t* blk = blocks + (r / kBlockRows) * dp * kBlockRows;
+  const size_t lane = r % kBlockRows;
+  for (size_t j = 0; j < d; ++j) blk[((j / 4) * kBlockRows + lane) * 4 + j % 4] = static_cast<uint8_t>(v[j] + 128);
+}
+
 Kernel generic_kernel() { return {screen_generic, 12, "int8 generic"}; }
 
 Kernel best_kernel() {
