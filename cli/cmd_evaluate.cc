@@ -128,6 +128,8 @@ int run_evaluate(const Globals& g, const EvaluateFlags& f) {
                r.total.correct + r.total.incorrect, 100 * r.total.accuracy(), r.total.out_of_vocabulary, coverage,
                r.questions);
     for (const auto& m : r.misses) fmt::print("  miss: {} -> {}\n", m.question, m.predicted.empty() ? "(none)" : m.predicted);
+    if (const auto& skipped = analogy_sets[i].skipped_lines; !skipped.empty())
+      fmt::print("  {} line(s) skipped (not 4 words; the first at line {})\n", skipped.size(), skipped.front());
   }
   Json pairs = Json::array();
   if (!g.json && !pair_sets.empty())
@@ -147,6 +149,9 @@ int run_evaluate(const Globals& g, const EvaluateFlags& f) {
     }
     fmt::print("  {:<22} {:>6} {:>6.1f}% {:>9} {:>9}\n", base_name(pair_files[i]), r.pairs_used, r.oov_percent,
                opt_num(r.spearman), opt_num(r.pearson));
+    if (const auto& skipped = pair_sets[i].skipped_lines; !skipped.empty())
+      fmt::print("  {:<22} {} line(s) skipped (not word TAB word TAB number; the first at line {})\n", "", skipped.size(),
+                 skipped.front());
   }
   if (g.json) {
     out["analogies"] = std::move(analogies);

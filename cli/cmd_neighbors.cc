@@ -112,6 +112,9 @@ int run_neighbors(const Globals& g, NeighborsFlags f) {
   Pipeline p = std::move(*opened);
   const EmbeddingTable& t = p.model->token_table();
   const size_t n = t.n_rows(), d = t.n_dims();
+  if (f.k > n)
+    return report(g, make_error(ErrorKind::InvalidArgument, "-k",
+                                fmt::format("k {} is larger than the table's {} rows (at most {})", f.k, n, n)));
 
   std::vector<Asked> asked;
   std::vector<float> qmat;  // (B, D)

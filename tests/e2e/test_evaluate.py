@@ -148,6 +148,16 @@ class EvaluateTest(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("bad.txt:0xe", p.stderr)
         self.assertIn("UTF-8", p.stderr)
+        # Malformed lines are skipped and counted, in text and JSON (line 2: spaces, not TABs).
+        odd = os.path.join(d, "odd.txt")
+        with open(odd, "w") as f:
+            f.write("tiger\tcat\t7\ntiger cat 7\n# comment\ncar\ttruck\tnine\n")
+        p = run("evaluate", "-m", self.model, "--similarity", odd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("2 line(s) skipped", p.stdout)
+        self.assertIn("the first at line 2", p.stdout)
+        p = run("--json", "evaluate", "-m", self.model, "--similarity", odd)
+        self.assertEqual(json.loads(p.stdout)["similarity"][0]["skipped_lines"], 2)
         p = run("evaluate", "-m", self.model, "--similarity", os.path.join(d, "missing.txt"))
         self.assertEqual(p.returncode, 5, p.stderr)
         p = run("evaluate", "-m", self.model, "--sets", d)

@@ -214,6 +214,12 @@ class NeighborsTest(unittest.TestCase):
         self.assertEqual(p.returncode, 9, p.stderr)
         p = run("neighbors", "-m", d, "cat", "--metric", "manhattan")
         self.assertEqual(p.returncode, 2, p.stderr)
+        p = run("neighbors", "-m", d, "--vector", ",".join(["0"] * 64))  # cosine of a zero vector
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("cosine is undefined", p.stderr)
+        p = run("neighbors", "-m", d, "cat", "-k", "50258")  # one more than the table has
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("larger than the table's 50257 rows", p.stderr)
 
     def test_approximate_index(self):
         """`embscope index` + `neighbors --ann` against numpy's exact answers on a clustered
