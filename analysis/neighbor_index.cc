@@ -277,18 +277,20 @@ void NeighborIndex::pack_row(size_t r, float* row, float* lane) const {
 
 // Scores s[0..rows) of rows first.. for one query -> its candidates. `unit`: the scores are
 // already cosines (unit rows); else raw dot products to finish per metric.
+void NeighborIndex::offer(const Query& q, Candidates& c, float v, size_t r, const SearchFilter& filter) const {
+  if (v < c.cut()) return;
+  if (metric_ == Metric::Cosine && inv_norms_[r] == 0) return;
+  if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) return;
+  if (!filter.exclude.empty()) {
+    const auto& ex = filter.exclude[q.index];
+    if (std::find(ex.begin(), ex.end(), r) != ex.end()) return;
+  }
+  c.offer(v, static_cast<uint32_t>(r));
+}
+
 void NeighborIndex::offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
                                  const SearchFilter& filter) const {
-  const std::vector<uint32_t>* ex = filter.exclude.empty() ? nullptr : &filter.exclude[q.index];
-  for (size_t i = 0; i < rows; ++i) {
-    const size_t r = first + i;
-    const float v = scan_score(s[i], r, unit);
-    if (v < c.cut()) continue;
-    if (metric_ == Metric::Cosine && inv_norms_[r] == 0) continue;
-    if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
-    if (ex && std::find(ex->begin(), ex->end(), r) != ex->end()) continue;
-    c.offer(v, static_cast<uint32_t>(r));
-  }
+  for (size_t i = 0; i < rows; ++i) offer(q, c, scan_score(s[i], first + i, unit), first + i, filter);
 }
 
 bool NeighborIndex::rows_in_bf16_pairs() const {
@@ -414,14 +416,7 @@ void NeighborIndex::scan_int8(const std::vector<Query>& qs, std::vector<Candidat
       for (size_t i = 0; i < found; ++i) {
         const screen::Hit& h = hits[i];
         const size_t t = t0 + h.q, r = first + h.r;
-        Candidates& c = cs[t];
-        if (h.score < c.cut() || inv_norms_[r] == 0) continue;
-        if (filter.allowed && (r >= filter.allowed->size() || !(*filter.allowed)[r])) continue;
-        if (!filter.exclude.empty()) {
-          const auto& ex = filter.exclude[qs[t].index];
-          if (std::find(ex.begin(), ex.end(), r) != ex.end()) continue;
-        }
-        c.offer(h.score, static_cast<uint32_t>(r));
+        offer(qs[t], cs[t], h.score, r, filter);
       }
     }
   }

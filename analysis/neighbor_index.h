@@ -91,6 +91,9 @@ class NeighborIndex {
   bool has_copy() const { return copy_ == UnitCopy::Bf16; }
   // Single queries on a stored bf16 table use VDPBF16PS with a bf16-rounded query.
   bool rows_in_bf16_pairs() const;
+  // Row r with scan score v -> the query's candidates, unless below the cut, a zero row
+  // (cosine) or filtered out.
+  void offer(const Query& q, Candidates& c, float v, size_t r, const SearchFilter& filter) const;
   void offer_scores(const Query& q, Candidates& c, const float* s, size_t first, size_t rows, bool unit,
                     const SearchFilter& filter) const;
   // One query against the stored rows in place.
