@@ -46,6 +46,18 @@ Result<std::unique_ptr<BpeModel>> BpeModel::create(ModelSpec spec, const std::st
   for (size_t i = 0; i < pieces.size(); ++i)
     if (m->spec_.present[i]) m->vocab_.put(pieces[i], static_cast<uint32_t>(i));
   if (m->spec_.unk_token) m->unk_id_ = m->vocab_.get(*m->spec_.unk_token);
+  // Pieces of one character of the Basic Multilingual Plane: a word's initial symbols are
+  // looked up in this table instead of hashing each character (the id is the vocabulary's, so
+  // a later duplicate wins here too; a piece must be that character's exact UTF-8).
+  m->bmp_ids_.assign(0x10000, 0);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (!m->spec_.present[i] || pieces[i].empty() || pieces[i].size() > 3) continue;
+    size_t at = 0;
+    const uint32_t cp = next_code_point(pieces[i], at);
+    std::string exact;
+    append_utf8(exact, cp);
+    if (at == pieces[i].size() && cp < 0x10000 && exact == pieces[i]) m->bmp_ids_[cp] = *m->vocab_.get(pieces[i]) + 1;
+  }
 
   const size_t prefix_len = m->spec_.continuing_subword_prefix ? m->spec_.continuing_subword_prefix->size() : 0;
   const auto& merges = m->spec_.merges;
@@ -131,8 +143,8 @@ Result<std::unique_ptr<BpeModel>> BpeModel::create(ModelSpec spec, const std::st
 }
 
 Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) const {
-  std::vector<Symbol> sym;
-  sym.reserve(w.size());
+  thread_local std::vector<Symbol> sym;  // scratch: words are merged by the million
+  sym.clear();
   std::optional<std::pair<uint32_t, uint32_t>> unk;  // (id, byte length) being accumulated
   uint32_t unk_begin = 0;
   std::string piece;
@@ -148,18 +160,24 @@ Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) co
   size_t i = 0;
   while (i < w.size()) {
     const size_t begin = i;
-    next_code_point(w, i);
+    const uint32_t cp = next_code_point(w, i);
     const auto len = static_cast<uint32_t>(i - begin);
     std::string_view s = w.substr(begin, len);
     const bool first = begin == 0, last = i == w.size();
+    std::optional<uint32_t> id;
     if ((!first && prefix) || (last && suffix)) {
       piece.clear();
       if (!first && prefix) piece += *prefix;
       piece.append(s);
       if (last && suffix) piece += *suffix;
       s = piece;
+      id = vocab_.get(s);
+    } else if (cp < 0x10000) {  // (w is valid UTF-8, so s is cp's own encoding)
+      if (const uint32_t b = bmp_ids_[cp]) id = b - 1;
+    } else {
+      id = vocab_.get(s);
     }
-    if (auto id = vocab_.get(s)) {
+    if (id) {
       flush_unk();
       push(*id, static_cast<uint32_t>(begin), len);
       continue;
@@ -186,9 +204,9 @@ Status BpeModel::merge_word(std::string_view w, std::vector<ModelToken>& out) co
     // No unk token: the character is dropped, as the reference does.
   }
   flush_unk();
-  std::vector<uint32_t> ids, lens;
-  ids.reserve(sym.size());
-  lens.reserve(sym.size());
+  thread_local std::vector<uint32_t> ids, lens;
+  ids.clear();
+  lens.clear();
   for (const auto& s : sym) {
     ids.push_back(s.id);
     lens.push_back(s.len);
@@ -298,23 +316,26 @@ void merge_by_rank(const PairMap& merges, const std::vector<uint32_t>& ids, cons
   }
 }
 
-void BpeModel::tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>& out) const {
+TokenCache& BpeModel::raw_cache() const { return cache_for(instance_ ^ 0x5bd1e995ULL); }
+
+void BpeModel::tokenize_raw_bytes(std::string_view raw, uint64_t hash, TokenCache& cache, std::vector<ModelToken>& out) const {
   if (raw.empty()) return;
-  if (spec_.ignore_merges) {
-    // The whole word's byte-level form must be looked up as the reference does.
-    const std::string bl = bytes_to_byte_level(raw);
-    if (auto id = vocab_.get(bl)) {
-      out.push_back({*id, 0, static_cast<uint32_t>(raw.size())});
-      return;
-    }
-  }
-  TokenCache& cache = cache_for(instance_ ^ 0x5bd1e995ULL);
   const bool cacheable = cache.cacheable(raw);
-  if (cacheable && cache.find(raw, out)) return;
-  std::vector<uint32_t> ids(raw.size()), lens(raw.size(), 1);
-  for (size_t k = 0; k < raw.size(); ++k) ids[k] = raw_byte_ids_[static_cast<uint8_t>(raw[k])];
+  if (cacheable && cache.find(raw, hash, out)) return;
   const size_t before = out.size();
-  merge_by_rank(merges_, ids, lens, out);
+  // ignore_merges: a word that is a token is that token (its byte-level form looked up as the
+  // reference does); the cache holds the answer either way, so the lookup is made on a miss.
+  std::optional<uint32_t> whole;
+  if (spec_.ignore_merges) whole = vocab_.get(bytes_to_byte_level(raw));
+  if (whole) {
+    out.push_back({*whole, 0, static_cast<uint32_t>(raw.size())});
+  } else {
+    thread_local std::vector<uint32_t> ids, lens;
+    ids.resize(raw.size());
+    lens.assign(raw.size(), 1);
+    for (size_t k = 0; k < raw.size(); ++k) ids[k] = raw_byte_ids_[static_cast<uint8_t>(raw[k])];
+    merge_by_rank(merges_, ids, lens, out);
+  }
   if (cacheable) cache.insert(raw, out.data() + before, out.size() - before);
 }
 
@@ -326,22 +347,35 @@ Status BpeModel::tokenize(std::string_view word, std::vector<ModelToken>& out) c
       return {};
     }
   }
-  if (!split_at_marker_) return tokenize_cached(word, out);
+  TokenCache& cache = cache_for(instance_);
+  if (!split_at_marker_) return tokenize_cached(word, hash_bytes(word), cache, out);
+  // The words first, then their cache lookups pipelined (the cache is larger than the core's
+  // caches: each word's place is requested a few words before it is looked up).
   constexpr std::string_view kMarker = "\xE2\x96\x81";
+  thread_local std::vector<std::pair<size_t, size_t>> words;
+  thread_local std::vector<uint64_t> hashes;
+  words.clear();
+  hashes.clear();
   size_t start = 0;
   size_t pos = word.find(kMarker, 1);
   while (true) {
     while (pos != std::string_view::npos && !is_word_start(word, pos)) pos = word.find(kMarker, pos + 1);
     const size_t end = pos == std::string_view::npos ? word.size() : pos;
-    const size_t before = out.size();
-    EMB_TRY(tokenize_cached(word.substr(start, end - start), out));
-    for (size_t k = before; k < out.size(); ++k) {
-      out[k].begin += static_cast<uint32_t>(start);
-      out[k].end += static_cast<uint32_t>(start);
-    }
+    words.emplace_back(start, end);
+    hashes.push_back(hash_bytes(word.substr(start, end - start)));
     if (end == word.size()) break;
     start = end;
     pos = word.find(kMarker, end + 1);
+  }
+  for (size_t k = 0; k < words.size(); ++k) {
+    cache.prefetch_ahead(hashes, k);
+    const auto [b, e] = words[k];
+    const size_t before = out.size();
+    EMB_TRY(tokenize_cached(word.substr(b, e - b), hashes[k], cache, out));
+    for (size_t t = before; t < out.size(); ++t) {
+      out[t].begin += static_cast<uint32_t>(b);
+      out[t].end += static_cast<uint32_t>(b);
+    }
   }
   return {};
 }
@@ -359,11 +393,11 @@ bool BpeModel::is_word_start(std::string_view word, size_t pos) const {
   return true;
 }
 
-Status BpeModel::tokenize_cached(std::string_view word, std::vector<ModelToken>& out) const {
+Status BpeModel::tokenize_cached(std::string_view word, uint64_t hash, TokenCache& cache,
+                                 std::vector<ModelToken>& out) const {
   if (word.empty()) return {};
-  TokenCache& cache = cache_for(instance_);
   if (!cache.cacheable(word)) return merge_word(word, out);
-  if (cache.find(word, out)) return {};
+  if (cache.find(word, hash, out)) return {};
   const size_t before = out.size();
   EMB_TRY(merge_word(word, out));
   cache.insert(word, out.data() + before, out.size() - before);

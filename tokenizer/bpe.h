@@ -9,6 +9,7 @@
 
 #include "tokenizer/model.h"
 #include "tokenizer/string_id_map.h"
+#include "tokenizer/token_cache.h"
 
 namespace embscope {
 
@@ -26,7 +27,13 @@ class BpeModel final : public TokenModel {
   // Byte-level vocabularies: tokenizes the GPT-2-alphabet form of `raw` without building it;
   // token ranges are in raw bytes. Same result as tokenize(bytes_to_byte_level(raw)).
   // Precondition: raw_bytes_ready().
-  void tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>& out) const;
+  void tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>& out) const {
+    tokenize_raw_bytes(raw, hash_bytes(raw), raw_cache(), out);
+  }
+  // The same with the thread's word cache (raw_cache()) and hash = hash_bytes(raw) passed in:
+  // a caller that walks many words prefetches the cache slots of the next few.
+  void tokenize_raw_bytes(std::string_view raw, uint64_t hash, TokenCache& cache, std::vector<ModelToken>& out) const;
+  TokenCache& raw_cache() const;
   bool raw_bytes_ready() const { return have_raw_byte_ids_; }
   bool byte_fallback() const { return have_byte_ids_; }
   std::optional<uint32_t> token_to_id(std::string_view piece) const override { return vocab_.get(piece); }
@@ -42,6 +49,7 @@ class BpeModel final : public TokenModel {
   StringIdMap vocab_;
   PairMap merges_;
   std::optional<uint32_t> unk_id_;
+  std::vector<uint32_t> bmp_ids_;  // code point < U+10000 -> id + 1 of the piece that is that character, or 0
   uint32_t byte_ids_[256];
   bool have_byte_ids_ = false;
   uint32_t raw_byte_ids_[256];  // id of the byte-level character of each byte
@@ -62,7 +70,8 @@ class BpeModel final : public TokenModel {
   };
   std::vector<CrossingPiece> crossing_;
   bool is_word_start(std::string_view word, size_t pos) const;
-  Status tokenize_cached(std::string_view word, std::vector<ModelToken>& out) const;
+  // hash = hash_bytes(word); cache = the thread's cache for this model.
+  Status tokenize_cached(std::string_view word, uint64_t hash, TokenCache& cache, std::vector<ModelToken>& out) const;
 };
 
 }  // namespace embscope

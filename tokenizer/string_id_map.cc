@@ -55,9 +55,9 @@ void StringIdMap::put(std::string_view key, uint32_t id) {
   }
 }
 
-std::optional<uint32_t> StringIdMap::get(std::string_view key) const {
+std::optional<uint32_t> StringIdMap::get(std::string_view key, uint64_t hash) const {
   if (slots_.empty()) return std::nullopt;
-  size_t i = hash_bytes(key) & mask_;
+  size_t i = hash & mask_;
   for (;;) {
     const Slot& s = slots_[i];
     if (!s.data) return std::nullopt;

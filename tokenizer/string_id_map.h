@@ -22,7 +22,12 @@ class StringIdMap {
   void reserve(size_t n);
   // Inserts or overwrites.
   void put(std::string_view key, uint32_t id);
-  std::optional<uint32_t> get(std::string_view key) const;
+  std::optional<uint32_t> get(std::string_view key) const { return get(key, hash_bytes(key)); }
+  // The same with hash = hash_bytes(key) computed by the caller, who may have prefetched it.
+  std::optional<uint32_t> get(std::string_view key, uint64_t hash) const;
+  void prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
   size_t size() const { return size_; }
 
  private:

@@ -71,8 +71,8 @@ void TiktokenTokenizer::merge_piece(std::string_view piece, std::vector<uint32_t
   }
 }
 
-void TiktokenTokenizer::merge_tokens(std::string_view piece, std::vector<ModelToken>& out) const {
-  if (auto r = ranks_.get(piece)) {
+void TiktokenTokenizer::merge_tokens(std::string_view piece, uint64_t hash, std::vector<ModelToken>& out) const {
+  if (auto r = ranks_.get(piece, hash)) {
     out.push_back({*r, 0, static_cast<uint32_t>(piece.size())});
     return;
   }
@@ -112,16 +112,29 @@ Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view tex
     }
   }
   std::vector<EncodedToken> out;
+  out.reserve(expected_tokens(text));
   std::vector<std::pair<size_t, size_t>> pieces;
   std::vector<ModelToken> tokens;
+  std::vector<uint64_t> hashes;
   TokenCache& cache = TokenCache::for_thread(instance_, kCacheCapacity, kCacheMaxPieceBytes);
   auto encode_ordinary = [&](size_t begin, size_t end) {
     regex_->find_all(text.substr(begin, end - begin), pieces);
-    for (const auto& [pb, pe] : pieces) {
+    // The word cache and the rank table are larger than the core's caches: a piece's places
+    // in both are requested a few pieces before it is looked up, so the misses overlap.
+    constexpr size_t kRanksAhead = 4;
+    hashes.resize(pieces.size());
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      hashes[k] = hash_bytes(text.substr(begin + pieces[k].first, pieces[k].second - pieces[k].first));
+      if (k < kRanksAhead) ranks_.prefetch(hashes[k]);
+    }
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      cache.prefetch_ahead(hashes, k);
+      if (k + kRanksAhead < pieces.size()) ranks_.prefetch(hashes[k + kRanksAhead]);
+      const auto [pb, pe] = pieces[k];
       const std::string_view piece = text.substr(begin + pb, pe - pb);
       tokens.clear();
-      if (!cache.find(piece, tokens)) {
-        merge_tokens(piece, tokens);
+      if (!cache.find(piece, hashes[k], tokens)) {
+        merge_tokens(piece, hashes[k], tokens);
         cache.insert(piece, tokens.data(), tokens.size());
       }
       const auto at = static_cast<uint32_t>(begin + pb);

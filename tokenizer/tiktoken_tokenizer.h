@@ -32,7 +32,10 @@ class TiktokenTokenizer final : public Tokenizer {
 
  private:
   // The same, appended as tokens with offsets from 0.
-  void merge_tokens(std::string_view piece, std::vector<ModelToken>& out) const;
+  void merge_tokens(std::string_view piece, std::vector<ModelToken>& out) const {
+    merge_tokens(piece, hash_bytes(piece), out);
+  }
+  void merge_tokens(std::string_view piece, uint64_t hash, std::vector<ModelToken>& out) const;
   TiktokenSpec spec_;
   StringIdMap ranks_;
   // (rank of x, rank of y) -> rank of x+y, for every token that splits into two tokens x, y:

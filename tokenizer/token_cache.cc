@@ -6,7 +6,6 @@
 #include <memory>
 #include <utility>
 
-#include "tokenizer/string_id_map.h"
 
 namespace embscope {
 
@@ -37,8 +36,8 @@ bool same_key(const uint32_t* entry, std::string_view key) {
 
 }  // namespace
 
-const uint32_t* TokenCache::find(std::string_view key, uint32_t& n_pairs) const {
-  const uint64_t h = hash_bytes(key) | 1;  // 0 marks an empty slot
+const uint32_t* TokenCache::find(std::string_view key, uint64_t hash, uint32_t& n_pairs) const {
+  const uint64_t h = hash | 1;  // 0 marks an empty slot
   for (size_t i = h & mask_;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.hash == 0) return nullptr;
@@ -96,9 +95,9 @@ void TokenCache::insert(std::string_view key, const ModelToken* tokens, size_t n
   }
 }
 
-bool TokenCache::find(std::string_view key, std::vector<ModelToken>& out) const {
+bool TokenCache::find(std::string_view key, uint64_t hash, std::vector<ModelToken>& out) const {
   uint32_t n;
-  const uint32_t* pairs = find(key, n);
+  const uint32_t* pairs = find(key, hash, n);
   if (!pairs) return false;
   uint32_t pos = 0;
   for (uint32_t k = 0; k < n; ++k) {

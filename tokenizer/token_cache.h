@@ -4,11 +4,14 @@
 // std::unordered_map<std::string, std::vector<...>>. Bounded: stops inserting when full.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "tokenizer/pre_tokenized.h"
+#include "tokenizer/string_id_map.h"
 
 namespace embscope {
 
@@ -17,13 +20,34 @@ class TokenCache {
   // At most max_entries words, each shorter than max_key_bytes (longer words are not cached).
   TokenCache(size_t max_entries, size_t max_key_bytes);
 
-  // The cached (id, length) pairs of key, interleaved, or nullptr.
-  const uint32_t* find(std::string_view key, uint32_t& n_pairs) const;
+  // The cached (id, length) pairs of key, interleaved, or nullptr. `hash` (the overloads that
+  // take one) must be hash_bytes(key): a caller that walks many words computes it once and
+  // prefetches a few words ahead, so the table's cache misses overlap.
+  const uint32_t* find(std::string_view key, uint32_t& n_pairs) const { return find(key, hash_bytes(key), n_pairs); }
+  const uint32_t* find(std::string_view key, uint64_t hash, uint32_t& n_pairs) const;
+  // Starts loading the slot where a word of this hash would be.
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[(hash | 1) & mask_]); }
+  // Pipelined lookups of words in order, hashes[k] = hash_bytes(word k): called before word k
+  // is looked up, requests the slot of word k + 8 and the entry (key and tokens) of word k + 4,
+  // whose slot was requested four words earlier.
+  void prefetch_ahead(std::span<const uint64_t> hashes, size_t k) const {
+    constexpr size_t kSlotAhead = 8, kEntryAhead = 4;
+    if (k == 0) {
+      for (size_t j = 0; j < std::min(kSlotAhead, hashes.size()); ++j) prefetch(hashes[j]);
+    }
+    if (k + kSlotAhead < hashes.size()) prefetch(hashes[k + kSlotAhead]);
+    if (k + kEntryAhead < hashes.size()) {
+      const uint64_t h = hashes[k + kEntryAhead] | 1;
+      const Slot& s = slots_[h & mask_];
+      if (s.hash == h) __builtin_prefetch(arena_.data() + s.offset);
+    }
+  }
   // Adds key -> pairs (interleaved id, length) if there is room; a present key is left alone.
   void insert(std::string_view key, const uint32_t* pairs, uint32_t n_pairs);
   // The same through tokens: find appends key's tokens to out (offsets from 0, as running
   // sums of the lengths) and says whether it was there; insert stores (id, end - begin).
-  bool find(std::string_view key, std::vector<ModelToken>& out) const;
+  bool find(std::string_view key, std::vector<ModelToken>& out) const { return find(key, hash_bytes(key), out); }
+  bool find(std::string_view key, uint64_t hash, std::vector<ModelToken>& out) const;
   void insert(std::string_view key, const ModelToken* tokens, size_t n);
   bool cacheable(std::string_view key) const { return key.size() < max_key_bytes_; }
   size_t size() const { return size_; }

@@ -41,7 +41,9 @@ TEST(TokenCache, FindsWhatWasInsertedAndNothingElse) {
     EXPECT_EQ(std::vector<uint32_t>(got, got + 2 * n), p);
     // One byte more or less is a different key.
     EXPECT_EQ(cache.find(key + "b", n) != nullptr, ref.count(key + "b") == 1);
-    if (!key.empty()) EXPECT_EQ(cache.find(key.substr(1), n) != nullptr, ref.count(key.substr(1)) == 1);
+    if (!key.empty()) {
+      EXPECT_EQ(cache.find(key.substr(1), n) != nullptr, ref.count(key.substr(1)) == 1);
+    }
   }
 }
 

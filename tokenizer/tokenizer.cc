@@ -116,7 +116,7 @@ uint32_t count_chars(std::string_view text, size_t b, size_t e) {
 
 }  // namespace
 
-void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens) {
+void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, size_t table_max_bytes) {
   if (is_ascii(text)) {  // one character a byte, nothing to widen
     for (auto& e : tokens) {
       e.char_begin = e.byte_begin;
@@ -124,9 +124,28 @@ void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens) {
     }
     return;
   }
-  // A known (byte, code point) position, the previous token's end: tokens mostly follow each
-  // other, so each is counted from there (from the start when one goes back, as widened
-  // tokens and post-processed ones can).
+  if (text.size() <= table_max_bytes) {
+    // Code points before each byte, one pass over the text; then two loads a token (tokens
+    // of multilingual text average two or three bytes, so counting per token costs more).
+    thread_local std::vector<uint32_t> chars_before;
+    chars_before.resize(text.size() + 1);
+    uint32_t c = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      chars_before[i] = c;
+      c += (static_cast<uint8_t>(text[i]) & 0xC0) != 0x80;
+    }
+    chars_before[text.size()] = c;
+    const auto n = static_cast<uint32_t>(text.size());
+    for (auto& e : tokens) {
+      widen_to_chars(text, e);
+      e.char_begin = chars_before[std::min(e.byte_begin, n)];
+      e.char_end = e.byte_end >= e.byte_begin ? chars_before[std::min(e.byte_end, n)] : e.char_begin;
+    }
+    return;
+  }
+  // A long text: a known (byte, code point) position, the previous token's end: tokens mostly
+  // follow each other, so each is counted from there (from the start when one goes back, as
+  // widened tokens and post-processed ones can).
   uint32_t known_byte = 0, known_char = 0;
   for (auto& e : tokens) {
     widen_to_chars(text, e);
@@ -281,6 +300,7 @@ Result<std::vector<EncodedToken>> HfTokenizer::encode(std::string_view text, con
     }
   }
   std::vector<EncodedToken> out;
+  out.reserve(expected_tokens(text));
   // NFC leaves NFC text (and its alignments) untouched, so such text takes the fast path.
   if (fast_ && !o.general_path && (!fast_if_nfc_ || is_nfc(text))) {
     encode_fast(text, o.special != SpecialTokens::Text, out);
@@ -311,6 +331,7 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
   // Scratch kept by the thread: a line at a time would otherwise allocate four vectors.
   thread_local std::vector<std::pair<size_t, size_t>> ranges, next, matches;
   thread_local std::vector<ModelToken> toks;
+  thread_local std::vector<uint64_t> hashes;
   for (const auto& [id, r] : added_->split_raw(text, match_special)) {
     if (id) {
       out.push_back(added_token(*id, r));
@@ -331,9 +352,17 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
       }
       ranges.swap(next);
     }
-    for (const auto& [b, e] : ranges) {
+    // The word cache is larger than the core's caches: its lookups are pipelined.
+    TokenCache& cache = bpe->raw_cache();
+    hashes.resize(ranges.size());
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      hashes[k] = hash_bytes(text.substr(ranges[k].first, ranges[k].second - ranges[k].first));
+    }
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      cache.prefetch_ahead(hashes, k);
+      const auto [b, e] = ranges[k];
       toks.clear();
-      bpe->tokenize_raw_bytes(text.substr(b, e - b), toks);
+      bpe->tokenize_raw_bytes(text.substr(b, e - b), hashes[k], cache, toks);
       for (const auto& mt : toks) {
         EncodedToken tok;
         tok.id = mt.id;

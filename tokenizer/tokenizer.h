@@ -5,6 +5,7 @@
 // [0,1) [1,4) [4,6) [4,6): the two byte tokens of "ĩ" both span its two bytes.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,8 +47,15 @@ struct EncodeOptions {
 
 // Grows byte ranges to whole characters of `text` (so a character split across byte tokens is
 // spanned by each of them), then fills char_begin/char_end from the byte offsets (one forward
-// pass; tokens mostly in order). All-ASCII text skips both.
-void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens);
+// pass; tokens mostly in order). All-ASCII text skips both. Texts up to table_max_bytes
+// count through a table of code points before each byte (4 bytes of scratch per byte of
+// text), longer ones token by token.
+void finish_offsets(std::string_view text, std::vector<EncodedToken>& tokens, size_t table_max_bytes = size_t{1} << 20);
+
+// A capacity to reserve for the tokens of text: enough for most texts (a token covers two or
+// more bytes on average in every vocabulary measured), bounded so a huge text does not reserve
+// many times its own size up front.
+inline size_t expected_tokens(std::string_view text) { return std::min<size_t>(text.size() / 2 + 8, size_t{1} << 16); }
 
 // What every tokenizer embscope loads offers (tokenizer.json, tiktoken, SentencePiece).
 // Implementations are immutable after load and safe to share across threads.

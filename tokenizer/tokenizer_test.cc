@@ -95,6 +95,29 @@ TEST(Bpe, MergesByRankAndFusesUnknowns) {
   EXPECT_EQ(rejected.error().offset, 1u);
 }
 
+// A word's characters start as the pieces that are exactly them: one- to three-byte
+// characters through the model's table, four-byte ones (emoji) through the vocabulary, a
+// character with no piece as unk; with a continuing-subword prefix, only a word's first
+// character is looked up bare.
+TEST(Bpe, CharactersStartAsTheirPieces) {
+  auto t = load(R"({"model": {"type": "BPE", "unk_token": "<unk>",
+    "vocab": {"<unk>": 0, "\u0129": 1, "a": 2, "a\u0129": 3, "\ud83d\ude00": 4, "a\ud83d\ude00": 5, "\u4e2d": 6, "\u4e2da": 7},
+    "merges": ["a \u0129", "a \ud83d\ude00", "\u4e2d a"]}})");
+  auto e = t->encode("a\u0129\U0001F600\u4e2da\u00e9");
+  ASSERT_TRUE(e) << e.error().to_string();
+  EXPECT_EQ(ids(*e), (std::vector<uint32_t>{3, 4, 7, 0}));
+  EXPECT_EQ((*e)[1].byte_begin, 3u);
+  EXPECT_EQ((*e)[1].byte_end, 7u);
+  EXPECT_EQ((*e)[3].byte_begin, 11u);
+  EXPECT_EQ((*e)[3].byte_end, 13u);
+  auto p = load(R"({"pre_tokenizer": {"type": "WhitespaceSplit"},
+    "model": {"type": "BPE", "unk_token": "<unk>", "continuing_subword_prefix": "##",
+              "vocab": {"<unk>": 0, "a": 1, "##\u0129": 2, "\u0129": 3, "a\u0129": 4}, "merges": ["a ##\u0129"]}})");
+  auto q = p->encode("a\u0129 \u0129");
+  ASSERT_TRUE(q) << q.error().to_string();
+  EXPECT_EQ(ids(*q), (std::vector<uint32_t>{4, 3}));
+}
+
 TEST(Bpe, LongWordIsFineAndRoundTrips) {
   auto t = load(kTinyBpe);
   std::string word;
@@ -359,12 +382,16 @@ TEST(FinishOffsets, EqualsCountingFromTheStart) {
       t.char_begin = chars_before(t.byte_begin);
       t.char_end = chars_before(t.byte_end);
     }
-    finish_offsets(text, tokens);
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      EXPECT_EQ(tokens[i].byte_begin, want[i].byte_begin) << trial << " " << i;
-      EXPECT_EQ(tokens[i].byte_end, want[i].byte_end) << trial << " " << i;
-      EXPECT_EQ(tokens[i].char_begin, want[i].char_begin) << trial << " " << i;
-      EXPECT_EQ(tokens[i].char_end, want[i].char_end) << trial << " " << i;
+    // Both ways of counting: the per-byte table (short texts) and token by token (long ones).
+    for (const size_t table_max_bytes : {size_t{1} << 20, size_t{0}}) {
+      std::vector<EncodedToken> got = tokens;
+      finish_offsets(text, got, table_max_bytes);
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].byte_begin, want[i].byte_begin) << trial << " " << i << " " << table_max_bytes;
+        EXPECT_EQ(got[i].byte_end, want[i].byte_end) << trial << " " << i << " " << table_max_bytes;
+        EXPECT_EQ(got[i].char_begin, want[i].char_begin) << trial << " " << i << " " << table_max_bytes;
+        EXPECT_EQ(got[i].char_end, want[i].char_end) << trial << " " << i << " " << table_max_bytes;
+      }
     }
   }
 }
