@@ -31,6 +31,21 @@ Error type_error(Element e, const std::string& file, const std::string& where, s
 
 Result<Document> Document::parse(std::string_view text, std::string path, uint64_t base_offset,
                                  size_t max_depth) {
+  const simdjson::padded_string padded(text);
+  return parse_padded(text, padded, std::move(path), base_offset, max_depth);
+}
+
+Result<Document> Document::parse(const std::string& text, std::string path, uint64_t base_offset,
+                                 size_t max_depth) {
+  if (text.capacity() - text.size() < simdjson::SIMDJSON_PADDING) {
+    return parse(std::string_view(text), std::move(path), base_offset, max_depth);
+  }
+  return parse_padded(text, simdjson::padded_string_view(text.data(), text.size(), text.capacity()), std::move(path),
+                      base_offset, max_depth);
+}
+
+Result<Document> Document::parse_padded(std::string_view text, simdjson::padded_string_view padded, std::string path,
+                                        uint64_t base_offset, size_t max_depth) {
   if (auto bad = find_invalid_utf8(text)) {
     return make_error_at(ErrorKind::InvalidUtf8, path, base_offset + *bad,
                          "JSON text is not valid UTF-8");
@@ -41,8 +56,7 @@ Result<Document> Document::parse(std::string_view text, std::string path, uint64
   if (d.parser_->allocate(text.size() + simdjson::SIMDJSON_PADDING, max_depth)) {
     return make_error(ErrorKind::Io, d.path_, "cannot allocate the JSON parser");
   }
-  simdjson::padded_string padded(text);
-  // parse() into the parser's own storage; the padded copy can go away (the DOM tape owns
+  // parse() into the parser's own storage; the padded text can go away (the DOM tape owns
   // copies of all strings).
   auto r = d.parser_->parse(padded);
   if (r.error()) {

@@ -28,6 +28,10 @@ class StringIdMap {
   void prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
   }
+  // Second stage, once that slot has arrived: starts loading the bytes of the key stored there.
+  void prefetch_key(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_[hash & mask_].data);
+  }
   size_t size() const { return size_; }
 
  private:
