@@ -48,15 +48,13 @@ Result<std::unique_ptr<BpeModel>> BpeModel::create(ModelSpec spec, const std::st
   if (m->spec_.unk_token) m->unk_id_ = m->vocab_.get(*m->spec_.unk_token);
   // Pieces of one character of the Basic Multilingual Plane: a word's initial symbols are
   // looked up in this table instead of hashing each character (the id is the vocabulary's, so
-  // a later duplicate wins here too; a piece must be that character's exact UTF-8).
+  // a later duplicate wins here too; pieces that are not valid UTF-8 are left out).
   m->bmp_ids_.assign(0x10000, 0);
   for (size_t i = 0; i < pieces.size(); ++i) {
-    if (!m->spec_.present[i] || pieces[i].empty() || pieces[i].size() > 3) continue;
+    if (!m->spec_.present[i] || pieces[i].empty() || pieces[i].size() > 3 || find_invalid_utf8(pieces[i])) continue;
     size_t at = 0;
-    const uint32_t cp = next_code_point(pieces[i], at);
-    std::string exact;
-    append_utf8(exact, cp);
-    if (at == pieces[i].size() && cp < 0x10000 && exact == pieces[i]) m->bmp_ids_[cp] = *m->vocab_.get(pieces[i]) + 1;
+    const uint32_t cp = next_code_point(pieces[i], at);  // valid UTF-8: no overlong forms
+    if (at == pieces[i].size() && cp < 0x10000) m->bmp_ids_[cp] = *m->vocab_.get(pieces[i]) + 1;
   }
 
   const size_t prefix_len = m->spec_.continuing_subword_prefix ? m->spec_.continuing_subword_prefix->size() : 0;
