@@ -27,11 +27,6 @@ class BpeModel final : public TokenModel {
   // Byte-level vocabularies: tokenizes the GPT-2-alphabet form of `raw` without building it;
   // token ranges are in raw bytes. Same result as tokenize(bytes_to_byte_level(raw)).
   // Precondition: raw_bytes_ready().
-  void tokenize_raw_bytes(std::string_view raw, std::vector<ModelToken>& out) const {
-    tokenize_raw_bytes(raw, hash_bytes(raw), raw_cache(), out);
-  }
-  // The same with the thread's word cache (raw_cache()) and hash = hash_bytes(raw) passed in:
-  // a caller that walks many words prefetches the cache slots of the next few.
   void tokenize_raw_bytes(std::string_view raw, uint64_t hash, TokenCache& cache, std::vector<ModelToken>& out) const;
   TokenCache& raw_cache() const;
   bool raw_bytes_ready() const { return have_raw_byte_ids_; }

@@ -332,6 +332,7 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
   thread_local std::vector<std::pair<size_t, size_t>> ranges, next, matches;
   thread_local std::vector<ModelToken> toks;
   thread_local std::vector<uint64_t> hashes;
+  TokenCache& cache = bpe->raw_cache();
   for (const auto& [id, r] : added_->split_raw(text, match_special)) {
     if (id) {
       out.push_back(added_token(*id, r));
@@ -353,7 +354,6 @@ void HfTokenizer::encode_fast(std::string_view text, bool match_special, std::ve
       ranges.swap(next);
     }
     // The word cache is larger than the core's caches: its lookups are pipelined.
-    TokenCache& cache = bpe->raw_cache();
     hashes.resize(ranges.size());
     for (size_t k = 0; k < ranges.size(); ++k) {
       hashes[k] = hash_bytes(text.substr(ranges[k].first, ranges[k].second - ranges[k].first));

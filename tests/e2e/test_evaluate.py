@@ -132,26 +132,27 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return json.loads(p.stdout)
 
+    def write(self, name, data):
+        """A file of the test's directory holding data (bytes or text); its path."""
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+        return path
+
     def test_bad_input(self):
         d = self.tmp.name
-        early = os.path.join(d, "early.txt")
-        with open(early, "w") as f:
-            f.write("a b c d\n: section\n")
+        early = self.write("early.txt", "a b c d\n: section\n")
         p = run("evaluate", "-m", self.model, "--analogies", early)
         self.assertEqual(p.returncode, 6, p.stderr)
         self.assertIn("early.txt", p.stderr)
         self.assertIn("before any", p.stderr)
-        bad = os.path.join(d, "bad.txt")
-        with open(bad, "wb") as f:
-            f.write(b"tiger\tcat\t7\nca\xfft\tdog\t3\n")
+        bad = self.write("bad.txt", b"tiger\tcat\t7\nca\xfft\tdog\t3\n")
         p = run("evaluate", "-m", self.model, "--similarity", bad)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("bad.txt:0xe", p.stderr)
         self.assertIn("UTF-8", p.stderr)
         # Malformed lines are skipped and counted, in text and JSON (line 2: spaces, not TABs).
-        odd = os.path.join(d, "odd.txt")
-        with open(odd, "w") as f:
-            f.write("tiger\tcat\t7\ntiger cat 7\n# comment\ncar\ttruck\tnine\n")
+        odd = self.write("odd.txt", "tiger\tcat\t7\ntiger cat 7\n# comment\ncar\ttruck\tnine\n")
         p = run("evaluate", "-m", self.model, "--similarity", odd)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("2 line(s) skipped", p.stdout)
