@@ -66,7 +66,7 @@ void TokenCache::grow() {
 uint32_t* TokenCache::add_entry(std::string_view key, size_t n_pairs) {
   if (size_ >= max_entries_ || !cacheable(key) || n_pairs > 65535) return nullptr;
   const size_t key_words = (key.size() + 3) / 4;
-  if (arena_.size() + key_words + 2 * n_pairs > UINT32_MAX) return nullptr;
+  if (arena_.size() + key_words + 2 * n_pairs > kMaxArenaBytes / sizeof(uint32_t)) return nullptr;
   if (2 * (size_ + 1) > slots_.size()) grow();
   const uint64_t h = hash_bytes(key) | 1;  // 0 marks an empty slot
   size_t i = h & mask_;

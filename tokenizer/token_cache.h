@@ -17,7 +17,9 @@ namespace embscope {
 
 class TokenCache {
  public:
-  // At most max_entries words, each shorter than max_key_bytes (longer words are not cached).
+  // At most max_entries words, each shorter than max_key_bytes (longer words are not cached),
+  // and at most kMaxArenaBytes of keys and tokens whatever the words.
+  static constexpr size_t kMaxArenaBytes = size_t{64} << 20;
   TokenCache(size_t max_entries, size_t max_key_bytes);
 
   // The cached (id, length) pairs of key, interleaved, or nullptr. `hash` (the overloads that

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <random>
 #include <string>
@@ -58,6 +59,27 @@ TEST(TokenCache, StopsAtItsBounds) {
   EXPECT_EQ(cache.size(), 3u);
   EXPECT_NE(cache.find("c", n), nullptr);
   EXPECT_EQ(cache.find("d", n), nullptr);
+}
+
+TEST(TokenCache, StopsWhenItsArenaIsFull) {
+  // Long words of many tokens fill the arena long before max_entries: ~2.3 KB each (a 255-byte
+  // key and 255 pairs), so kMaxArenaBytes is reached after ~29,000 of them.
+  TokenCache cache(1 << 20, 256);
+  const std::vector<uint32_t> pairs(2 * 255, 1);
+  const size_t entry_bytes = 256 + pairs.size() * sizeof(uint32_t);
+  const size_t n_words = TokenCache::kMaxArenaBytes / entry_bytes + 100;
+  auto word = [](size_t i) {
+    std::string w(255, 'x');
+    std::memcpy(w.data(), &i, sizeof i);
+    return w;
+  };
+  for (size_t i = 0; i < n_words; ++i) cache.insert(word(i), pairs.data(), 255);
+  EXPECT_LE(cache.size(), TokenCache::kMaxArenaBytes / entry_bytes);
+  EXPECT_GE(cache.size(), TokenCache::kMaxArenaBytes / entry_bytes - 1);
+  uint32_t n = 0;
+  EXPECT_NE(cache.find(word(0), n), nullptr);  // the first words stay
+  EXPECT_EQ(n, 255u);
+  EXPECT_EQ(cache.find(word(n_words - 1), n), nullptr);  // the last did not fit
 }
 
 TEST(TokenCache, OneCachePerInstanceAndThread) {
