@@ -232,8 +232,8 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   // round is blocks_per_thread blocks per thread, each cut into kSlices units handed out in order
   // as threads become free (the merge waits for the slowest thread; small units keep that short).
   // CBOW trains ~3x more words a second than skip-gram, so its rounds are shorter and the merge
-  // weighs more: it takes 8 blocks (two threads on Brown 1.5 -> 1.65x one thread, quality within
-  // the references' range; docs/word2vec.md "Threads"); skip-gram keeps 4.
+  // weighs more: it takes 8 blocks (two threads on Brown 1.5 -> 1.6x one thread, quality within
+  // or near the references' range; docs/word2vec.md "Threads"); skip-gram keeps 4.
   const uint64_t blocks_per_thread = o_.skip_gram ? 4 : 8;
   const uint64_t round_blocks = o_.threads == 1 ? 1 : o_.threads * blocks_per_thread;
   constexpr uint64_t kSlices = 8;
