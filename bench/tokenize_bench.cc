@@ -1,6 +1,7 @@
-// bench/: single-thread encode throughput of embscope's tokenizers over the lines of a file,
-// and tokenizer load time: the best pass, and the first (word caches empty). Prints one JSON object; bench/tokenize_speed.py runs it side by side
-// with the references. Usage: tokenize_bench TOKENIZER FILE [REPEAT]
+// bench/: single-thread encode throughput of embscope's tokenizers over the lines of a file
+// (the best pass, and the first, word caches empty) and tokenizer load time. Prints one JSON
+// object; bench/tokenize_speed.py runs it side by side with the references.
+// Usage: tokenize_bench TOKENIZER FILE [REPEAT]
 #include <chrono>
 #include <fstream>
 #include <iostream>

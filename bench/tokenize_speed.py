@@ -7,7 +7,7 @@ Both sides run with glibc's heap on transparent huge pages (GLIBC_TUNABLES=glibc
 what the embscope CLI sets for itself; the Rust libraries behind node allocate through the same
 glibc malloc), unless --no-huge-pages.
 
-Throughput is the best pass, by then with warm word caches (embscope keeps up to 100,000 words
+Throughput is the best pass, by then with warm word caches (embscope keeps up to 262,144 words
 a tokenizer and thread, Hugging Face tokenizers 10,000, tiktoken-rs none): the steady state of
 a long input. The first pass of each process, caches empty, is reported beside it: what
 encoding this corpus once costs.

@@ -14,12 +14,6 @@ namespace embscope {
 namespace {
 
 std::atomic<uint64_t> g_next_instance{1};
-// Words per thread and tokenizer (the reference keeps 10,000): at most 8 MB of slots plus the
-// arena (TokenCache::kMaxArenaBytes). 2^18 holds every distinct word of the 10 MB multilingual
-// bench corpus (GPT-2 159,000, Gemma 3 222,000; 17 and 19 MB), which 2^17 did not: their
-// second pass there went from 36 to 40 MB/s and from 29 to 50.
-constexpr size_t kCacheCapacity = 1 << 18;
-constexpr size_t kCacheMaxWordBytes = 256;  // tokenizers' MAX_LENGTH
 
 struct Symbol {
   uint32_t id;
@@ -36,7 +30,7 @@ struct Candidate {
 
 // Per-thread word caches: a word's tokens as (id, byte length) pairs.
 TokenCache& cache_for(uint64_t instance) {
-  return TokenCache::for_thread(instance, kCacheCapacity, kCacheMaxWordBytes);
+  return TokenCache::for_thread(instance, TokenCache::kTokenizerWords, TokenCache::kTokenizerMaxWordBytes);
 }
 
 }  // namespace

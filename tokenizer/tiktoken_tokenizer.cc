@@ -14,12 +14,6 @@ namespace {
 
 std::atomic<uint64_t> g_instances{1};
 
-// Per-thread cache: a piece's tokens as (rank, byte length) pairs. Capacity as BpeModel's
-// (the multilingual bench corpus has 176,000 distinct o200k pieces, 15 MB cached; with room for
-// all of them instead of 100,000, o200k's second pass there went from 30 to 42 MB/s).
-constexpr size_t kCacheCapacity = 1 << 18;
-constexpr size_t kCacheMaxPieceBytes = 256;
-
 }  // namespace
 
 Result<std::unique_ptr<TiktokenTokenizer>> TiktokenTokenizer::create(TiktokenSpec spec) {
@@ -118,7 +112,9 @@ Result<std::vector<EncodedToken>> TiktokenTokenizer::encode(std::string_view tex
   std::vector<std::pair<size_t, size_t>> pieces;
   std::vector<ModelToken> tokens;
   std::vector<uint64_t> hashes;
-  TokenCache& cache = TokenCache::for_thread(instance_, kCacheCapacity, kCacheMaxPieceBytes);
+  // Per thread: a piece's tokens as (rank, byte length) pairs.
+  TokenCache& cache =
+      TokenCache::for_thread(instance_, TokenCache::kTokenizerWords, TokenCache::kTokenizerMaxWordBytes);
   auto encode_ordinary = [&](size_t begin, size_t end) {
     regex_->find_all(text.substr(begin, end - begin), pieces);
     // The word cache and the rank table are larger than the core's caches: a piece's places
