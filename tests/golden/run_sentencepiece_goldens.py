@@ -71,13 +71,13 @@ def proto_varint(n):
 
 
 def proto_field(field, wire, value):
-    """One encoded field: wire 0 takes an int, 2 and 5 take bytes."""
+    """One encoded field: wire 0 takes an int, 1, 2 and 5 take bytes."""
     key = proto_varint(field << 3 | wire)
     if wire == 0:
         return key + proto_varint(value)
     if wire == 2:
         return key + proto_varint(len(value)) + value
-    if wire == 5:
+    if wire in (1, 5):
         return key + value
     raise ValueError(f"wire type {wire}")
 
@@ -97,7 +97,7 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
         rank.setdefault(a + b, r)
     pieces = sorted(model["vocab"].items(), key=lambda kv: kv[1])
     assert [i for _, i in pieces] == list(range(len(pieces))), "ids are not 0..n-1"
-    out = b""
+    out = []
     for piece, i in pieces:
         if i == 0:
             kind, score = 2, 0.0
@@ -108,17 +108,17 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
         else:
             kind, score = 1, -float(rank[piece] if piece in rank else len(merges) + i)
         body = proto_field(1, 2, piece.encode()) + proto_field(2, 5, struct.pack("<f", score)) + proto_field(3, 0, kind)
-        out += proto_field(1, 2, body)
+        out.append(proto_field(1, 2, body))
     with open(template_model, "rb") as f:
         template = f.read()
     for field, wire, value in proto_fields(template):
         if field == 2:  # TrainerSpec: every field kept but vocab_size (4)
             spec = b"".join(proto_field(f2, w2, v2) for f2, w2, v2 in proto_fields(value) if f2 != 4)
-            out += proto_field(2, 2, spec + proto_field(4, 0, len(pieces)))
+            out.append(proto_field(2, 2, spec + proto_field(4, 0, len(pieces))))
         elif field == 3:  # NormalizerSpec
-            out += proto_field(3, 2, value)
+            out.append(proto_field(3, 2, value))
     with open(out_path, "wb") as f:
-        f.write(out)
+        f.write(b"".join(out))
 
 
 def reference_encodings(sp, texts):
