@@ -119,9 +119,12 @@ void NormalizedString::transform_range(size_t begin, size_t end, const std::vect
 }
 
 void NormalizedString::transform(const std::vector<CharChange>& dest, size_t initial_offset) {
-  auto r = original_to_normalized(0, original_.size());
-  if (!r) return;
-  transform_range(r->first, r->second, dest, initial_offset);
+  // The reference converts the whole original range to a normalized one, which is the whole
+  // normalized string unless it starts with zero-width insertions (content a Replace put at
+  // offset 0, aligned to (0, 0)); the range then starts after them while every caller's `dest`
+  // describes the whole string, and the reference indexes past its alignments and panics.
+  // Applying `dest` to the whole string is the same in every other case and safe in that one.
+  transform_range(0, normalized_.size(), dest, initial_offset);
 }
 
 void NormalizedString::prepend(std::string_view s) {

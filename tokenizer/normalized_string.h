@@ -47,7 +47,7 @@ class NormalizedString {
   // Replaces the normalized bytes [begin, end) by `dest`; `initial_offset` characters at the
   // start of the range are removed first.
   void transform_range(size_t begin, size_t end, const std::vector<CharChange>& dest, size_t initial_offset);
-  // transform_range over the range covering the whole original.
+  // transform_range over the whole normalized string (`dest` describes all of it).
   void transform(const std::vector<CharChange>& dest, size_t initial_offset);
 
   void prepend(std::string_view s);

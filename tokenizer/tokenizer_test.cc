@@ -71,6 +71,19 @@ TEST(NormalizedString, PrependAndReplaceAlign) {
   EXPECT_EQ(s.normalized_to_original(5, 8), ByteRange(2, 3));  // the space it replaced
 }
 
+TEST(NormalizedString, TransformAfterAnInsertionAtTheStart) {
+  // A Replace whose regex matches the empty string puts its content at offset 0, aligned to
+  // (0, 0). A whole-string transform after it (ByteLevel here) must cover that content too.
+  // Found by fuzz.tokenizer_json (heap-buffer-overflow reading the alignments).
+  NormalizedString s("ab\xC3\xA9");  // abé
+  s.replace_ranges({{0, 0}}, " ");
+  ASSERT_EQ(s.get(), " ab\xC3\xA9");
+  byte_level_transform(s);
+  EXPECT_EQ(s.get(), "\xC4\xA0" "ab\xC3\x83\xC2\xA9");  // Ġ a b Ã ©
+  EXPECT_EQ(s.normalized_to_original(2, 3), ByteRange(0, 1));  // 'a'
+  EXPECT_EQ(s.normalized_to_original(4, 8), ByteRange(2, 4));  // both bytes of é
+}
+
 const char* kTinyBpe = R"({
   "added_tokens": [{"id": 9, "content": "<s>", "special": true, "normalized": false}],
   "pre_tokenizer": {"type": "Whitespace"},
