@@ -6,12 +6,14 @@
 #include <pcre2.h>
 
 #include "core/utf8.h"
+#include "tokenizer/known_patterns.h"
 
 namespace embscope {
 
 struct Regex::Impl {
   pcre2_code* code = nullptr;
   bool jit = false;
+  KnownPattern known = KnownPattern::None;
   ~Impl() {
     if (code) pcre2_code_free(code);
   }
@@ -21,7 +23,7 @@ Regex::Regex(Regex&&) noexcept = default;
 Regex& Regex::operator=(Regex&&) noexcept = default;
 Regex::~Regex() = default;
 
-Result<Regex> Regex::compile(std::string_view pattern, std::string_view what) {
+Result<Regex> Regex::compile(std::string_view pattern, std::string_view what, bool hand_written) {
   int err = 0;
   PCRE2_SIZE at = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
@@ -37,6 +39,7 @@ Result<Regex> Regex::compile(std::string_view pattern, std::string_view what) {
   r.impl_ = std::make_unique<Impl>();
   r.impl_->code = code;
   r.impl_->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+  if (hand_written) r.impl_->known = recognize_pattern(pattern);
   r.pattern_ = std::string(pattern);
   return r;
 }
@@ -50,7 +53,10 @@ Result<Regex> Regex::literal(std::string_view literal) {
   return compile(quoted, "literal pattern");
 }
 
+bool Regex::hand_written() const { return impl_->known != KnownPattern::None; }
+
 void Regex::find_all(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) const {
+  if (impl_->known != KnownPattern::None) return split_known(impl_->known, text, out);
   out.clear();
   pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());

@@ -18,8 +18,10 @@ namespace embscope {
 
 class Regex {
  public:
-  // Errors: Format with PCRE2's message and the offset into the pattern.
-  static Result<Regex> compile(std::string_view pattern, std::string_view what = "regex");
+  // Errors: Format with PCRE2's message and the offset into the pattern. A pattern that is
+  // exactly one of the known pre-tokenization regexes (known_patterns.h) is matched by its
+  // hand-written matcher in find_all, unless `hand_written` is false (tests compare the two).
+  static Result<Regex> compile(std::string_view pattern, std::string_view what = "regex", bool hand_written = true);
   // A pattern that matches `literal` exactly.
   static Result<Regex> literal(std::string_view literal);
 
@@ -32,6 +34,8 @@ class Regex {
   // True if the regex matches somewhere in text.
   bool search(std::string_view text) const;
   const std::string& pattern() const { return pattern_; }
+  // True if find_all runs a hand-written matcher instead of PCRE2.
+  bool hand_written() const;
 
  private:
   Regex() = default;
