@@ -24,7 +24,8 @@ using cc::kUpper;
 constexpr std::string_view kQwenPattern =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
-constexpr uint32_t kNoChar = 0xFFFFFFFF;
+constexpr uint32_t kNoChar = 0xFFFFFFFF;   // past the end
+constexpr uint32_t kBadByte = 0xFFFFFFFE;  // a byte that starts no valid UTF-8 sequence here
 
 // One character: code point, byte length (0 past the end), class bits.
 struct Ch {
@@ -48,11 +49,11 @@ class Text {
     const uint32_t b = p_[i];
     if (b < 0x80) return {b, 1, cc::of_latin1(b)};
     uint32_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-    if (len == 0 || i + len > n_) return {kNoChar - 1, 1, 0};  // not a lead byte, or cut off
+    if (len == 0 || i + len > n_) return {kBadByte, 1, 0};  // not a lead byte, or cut off
     uint32_t cp = b & (0x7F >> len);
     for (uint32_t k = 1; k < len; ++k) {
       const uint32_t c = p_[i + k];
-      if ((c & 0xC0) != 0x80) return {kNoChar - 1, 1, 0};
+      if ((c & 0xC0) != 0x80) return {kBadByte, 1, 0};
       cp = (cp << 6) | (c & 0x3F);
     }
     return {cp, len, cc::of(cp)};
