@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <iterator>
 #include <map>
 #include <string>
@@ -21,9 +22,16 @@ namespace {
 
 namespace cc = embscope::char_classes;
 
+// One class pattern, compiled; owns its PCRE2 objects (not copyable, so kept in a deque).
 struct Matcher {
   pcre2_code* code = nullptr;
   pcre2_match_data* md = nullptr;
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+  ~Matcher() {
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+  }
   explicit Matcher(const std::string& pattern) {
     int err = 0;
     PCRE2_SIZE at = 0;
@@ -49,9 +57,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: gen_char_classes OUT.inc\n");
     return 2;
   }
-  std::vector<Matcher> classes;
+  std::deque<Matcher> classes;
   for (const char* p : cc::kClassPatterns) classes.emplace_back(p);
-  std::vector<Matcher> folds;
+  std::deque<Matcher> folds;
   for (const char* l = cc::kContractionLetters; *l; ++l) folds.emplace_back(std::string("(?i:") + *l + ")");
 
   std::vector<uint8_t> bits(0x110000, 0);
