@@ -27,7 +27,8 @@ constexpr std::string_view kQwenPattern =
 constexpr uint32_t kNoChar = 0xFFFFFFFF;   // past the end
 constexpr uint32_t kBadByte = 0xFFFFFFFE;  // a byte that starts no valid UTF-8 sequence here
 
-// One character: code point, byte length (0 past the end), class bits.
+// One character: code point, byte length (0 past the end), class bits (none past the end or
+// for a bad byte, so is() needs no length check).
 struct Ch {
   uint32_t cp;
   uint32_t len;
@@ -83,7 +84,7 @@ class Text {
   size_t numbers(size_t i, int max) const {
     for (int k = 0; k < max; ++k) {
       const Ch d = at(i);
-      if (!d.len || !d.is(kNumber)) break;
+      if (!d.is(kNumber)) break;
       i += d.len;
     }
     return i;
@@ -101,12 +102,10 @@ class Text {
   // letters' case-fold partners from char_classes), or exactly these lowercase ASCII letters.
   size_t contraction(size_t i, bool any_case) const {
     if (i >= n_ || p_[i] != '\'') return i;
+    // Case-sensitive: only the lowercase letter itself, the one code point that folds to itself.
     auto letter = [&](const Ch& c) -> char {
-      if (any_case) return cc::fold_letter(c.cp);
-      return c.len && c.cp < 128 && std::string_view(cc::kContractionLetters).find(static_cast<char>(c.cp)) !=
-                                        std::string_view::npos
-                 ? static_cast<char>(c.cp)
-                 : 0;
+      const char l = cc::fold_letter(c.cp);
+      return any_case || static_cast<uint32_t>(l) == c.cp ? l : 0;
     };
     const Ch c1 = at(i + 1);
     const size_t e1 = i + 1 + c1.len;
@@ -131,7 +130,7 @@ class Text {
   // \s+(?!\S)|\s+ at a whitespace character i, preceded (with_newlines) by \s*[\r\n]+.
   size_t whitespace(size_t i, bool with_newlines) const {
     size_t last_start = i, newline_end = 0, e = i;
-    for (Ch c = at(e); c.len && c.is(kSpace); c = at(e)) {
+    for (Ch c = at(e); c.is(kSpace); c = at(e)) {
       last_start = e;
       e += c.len;
       if (c.cp == '\r' || c.cp == '\n') newline_end = e;
@@ -156,8 +155,8 @@ size_t match_gpt2(const Text& t, size_t i) {
   }
   if (c.cp == ' ') {
     const Ch d = t.at(i + 1);
-    if (d.len && d.is(kLetter)) return t.run(i + 1, kLetter);
-    if (d.len && d.is(kNumber)) return t.run(i + 1, kNumber);
+    if (d.is(kLetter)) return t.run(i + 1, kLetter);
+    if (d.is(kNumber)) return t.run(i + 1, kNumber);
     if (d.other()) return t.run_other(i + 1);
   }
   if (c.is(kLetter)) return t.run(i, kLetter);
@@ -193,12 +192,12 @@ size_t match_o200k(const Text& t, size_t i) {
   // character of the run that is also lower (lower+ then ends right after it).
   auto upper_then_lower = [&](size_t x) -> size_t {
     size_t u = x, last_lower = SIZE_MAX, last_len = 0;
-    for (Ch d = t.at(u); d.len && d.is(kUpper); d = t.at(u)) {
+    for (Ch d = t.at(u); d.is(kUpper); d = t.at(u)) {
       if (d.is(kLower)) last_lower = u, last_len = d.len;
       u += d.len;
     }
     const Ch d = t.at(u);
-    if (d.len && d.is(kLower)) return t.run(u, kLower);
+    if (d.is(kLower)) return t.run(u, kLower);
     return last_lower == SIZE_MAX ? 0 : last_lower + last_len;
   };
   // upper+ lower* from x (nothing to back off: lower* may be empty).
