@@ -23,6 +23,12 @@ uint64_t mix64(uint64_t z) {
 
 uint32_t padded(uint32_t d) { return (d + 15) / 16 * 16; }
 
+// Several threads (see train()): a round is kSubRounds sub-rounds; after each sub-round the hot
+// rows are merged, after the last one every row. Hot: the word occurs kHotOccurrences times or
+// more in an average sub-round.
+constexpr uint64_t kSubRounds = 4;
+constexpr double kHotOccurrences = 4;
+
 using BlockFn = void (*)(w2v::BlockArgs&);
 BlockFn block_kernel() { return w2v::cpu_has_avx2_fma() ? w2v::train_block_avx2 : w2v::train_block_generic; }
 
@@ -97,7 +103,19 @@ Result<Word2VecTrainer> Word2VecTrainer::create(const TrainVocab& vocab, const T
   t.build_keep_thresholds(vocab);
   if (o.negative > 0) t.build_noise_table(vocab);
   if (o.hierarchical) t.build_huffman(vocab);
+  if (o.threads > 1) t.build_hot_rows(vocab);
   return t;
+}
+
+// CBOW trains ~3x more words a second than skip-gram, so its sub-rounds are longer in blocks
+// (8 a thread against 4) for the merges to weigh the same; docs/word2vec.md "Threads".
+uint64_t Word2VecTrainer::sub_round_blocks() const { return o_.threads == 1 ? 1 : o_.threads * (o_.skip_gram ? 4 : 8); }
+
+void Word2VecTrainer::build_hot_rows(const TrainVocab& vocab) {
+  const double share = static_cast<double>(sub_round_blocks()) / static_cast<double>(n_blocks());
+  for (uint64_t r = 0; r < n_rows_; ++r)
+    if (vocab.trained[r] && static_cast<double>(vocab.counts[r]) * share >= kHotOccurrences)
+      hot_rows_.push_back(static_cast<uint32_t>(r));
 }
 
 // gensim's rule: threshold_count = sample * (sum of retained counts) for sample < 1, else
@@ -229,21 +247,21 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     s.sentence.assign(kMaxSentenceWords, 0);
   }
   // One thread: a round is one block (a checkpoint can fall after any block). Several threads: a
-  // round is blocks_per_thread blocks per thread, each cut into kSlices units handed out in order
-  // as threads become free (the merge waits for the slowest thread; small units keep that short).
-  // CBOW trains ~3x more words a second than skip-gram, so its rounds are shorter and the merge
-  // weighs more: it takes 8 blocks (two threads on Brown 1.5 -> 1.6x one thread, quality within
-  // or near the references' range; docs/word2vec.md "Threads"); skip-gram keeps 4.
-  const uint64_t blocks_per_thread = o_.skip_gram ? 4 : 8;
-  const uint64_t round_blocks = o_.threads == 1 ? 1 : o_.threads * blocks_per_thread;
+  // round is up to kSubRounds sub-rounds of sub_round_blocks() blocks (it ends with the epoch),
+  // each block cut into kSlices units handed out in order as threads become free (a merge waits
+  // for the slowest thread; small units keep that short).
+  const uint64_t sub_blocks = sub_round_blocks();
+  const uint64_t round_blocks = o_.threads == 1 ? 1 : sub_blocks * kSubRounds;
   constexpr uint64_t kSlices = 8;
   const uint64_t slices = o_.threads == 1 ? 1 : kSlices;
   std::vector<w2v::BlockArgs> units;
-  // Several threads: each trains its own copy of the tables for a round (delayed Hogwild: on
-  // these machines a table written by two cores at once ran no faster than one core, the rows'
-  // cache lines moving between them). After the round the rows any thread wrote are merged,
-  // in parallel over interleaved row chunks: shared = shared + sum over threads of
-  // (copy - shared), and every copy of such a row is reset to the result.
+  // Several threads: each trains its own copy of the tables (delayed Hogwild: on these machines
+  // a table written by two cores at once ran no faster than one core, the rows' cache lines
+  // moving between them). After a sub-round the hot rows any thread wrote are merged, after a
+  // round all of them (every cold row a copy wrote keeps its dirty mark until then), in
+  // parallel over interleaved chunks: shared = shared + sum over threads of (copy - shared), and
+  // every copy of such a row is reset to the result. Merging cold rows (most of the vocabulary,
+  // few updates each) only once a round cuts the rows moved between the cores' caches.
   const bool private_tables = o_.threads > 1;
   struct Copy {
     AlignedFloats syn0, syn1neg, syn1;
@@ -260,13 +278,14 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   }
   using Table = AlignedFloats Copy::*;
   using Dirty = std::vector<uint16_t> Copy::*;
-  auto merge_table = [&](AlignedFloats& shared, Table table, Dirty dirty, uint64_t part, uint64_t n_parts) {
+  auto merge_table = [&](AlignedFloats& shared, Table table, Dirty dirty, uint64_t part, uint64_t n_parts, bool all) {
     constexpr uint64_t kChunk = 64;  // rows; frequent rows (low ids) spread over all mergers
-    const uint64_t n = shared.size() / dp;
+    const uint64_t n = all ? shared.size() / dp : hot_rows_.size();
     std::vector<float*> rows(own.size());
     std::vector<const float*> changed(own.size());
     for (uint64_t c0 = part * kChunk; c0 < n; c0 += n_parts * kChunk) {
-      for (uint64_t r = c0; r < std::min(n, c0 + kChunk); ++r) {
+      for (uint64_t i = c0; i < std::min(n, c0 + kChunk); ++i) {
+        const uint64_t r = all ? i : hot_rows_[i];
         size_t n_changed = 0;
         for (size_t k = 0; k < own.size(); ++k) {
           rows[k] = (own[k].*table).data() + r * dp;
@@ -296,39 +315,44 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
       }
     }
   };
-  auto merge = [&](uint64_t part, uint64_t n_parts) {
-    merge_table(tables.syn0, &Copy::syn0, &Copy::dirty0, part, n_parts);
-    merge_table(tables.syn1neg, &Copy::syn1neg, &Copy::dirty1, part, n_parts);
-    merge_table(tables.syn1, &Copy::syn1, &Copy::dirty_hs, part, n_parts);
+  auto merge = [&](uint64_t part, uint64_t n_parts, bool all) {
+    merge_table(tables.syn0, &Copy::syn0, &Copy::dirty0, part, n_parts, all);
+    merge_table(tables.syn1neg, &Copy::syn1neg, &Copy::dirty1, part, n_parts, all);
+    merge_table(tables.syn1, &Copy::syn1, &Copy::dirty_hs, part, n_parts, true);  // inner nodes: all hot
   };
   // Workers live for the whole run (worker 0 is the calling thread): worker w always trains
   // copy w, which then tends to stay in the caches of the core the OS keeps that thread on.
-  // Per round: claim units until none is left, then (several threads) merge a share of the rows.
+  // Per sub-round: claim its units until none is left, then (several threads) merge a share of
+  // the rows.
   const uint64_t n_threads = o_.threads;
-  std::atomic<uint64_t> next{0};
-  uint64_t n_units = 0;
+  std::vector<std::atomic<uint64_t>> next(kSubRounds);
+  std::vector<uint64_t> sub_end(kSubRounds);  // units [sub_end[s - 1], sub_end[s]) form sub-round s
+  uint64_t n_sub = 0;
   bool stop = false;
   std::barrier sync(static_cast<std::ptrdiff_t>(n_threads));
   auto round_work = [&](uint64_t w) {
-    for (uint64_t k = next.fetch_add(1); k < n_units; k = next.fetch_add(1)) {
-      w2v::BlockArgs& a = units[k];
-      a.neu1 = scratch[w].neu1.data();
-      a.work = scratch[w].work.data();
-      a.sentence = scratch[w].sentence.data();
-      if (private_tables) {
-        Copy& cp = own[w];
-        a.syn0 = cp.syn0.data();
-        a.syn1neg = cp.syn1neg.empty() ? nullptr : cp.syn1neg.data();
-        a.syn1 = cp.syn1.empty() ? nullptr : cp.syn1.data();
-        a.dirty0 = cp.dirty0.data();
-        a.dirty1 = cp.dirty1.empty() ? nullptr : cp.dirty1.data();
-        a.dirty_hs = cp.dirty_hs.empty() ? nullptr : cp.dirty_hs.data();
+    for (uint64_t sr = 0; sr < n_sub; ++sr) {
+      for (uint64_t k = next[sr].fetch_add(1); k < sub_end[sr]; k = next[sr].fetch_add(1)) {
+        w2v::BlockArgs& a = units[k];
+        a.neu1 = scratch[w].neu1.data();
+        a.work = scratch[w].work.data();
+        a.sentence = scratch[w].sentence.data();
+        if (private_tables) {
+          Copy& cp = own[w];
+          a.syn0 = cp.syn0.data();
+          a.syn1neg = cp.syn1neg.empty() ? nullptr : cp.syn1neg.data();
+          a.syn1 = cp.syn1.empty() ? nullptr : cp.syn1.data();
+          a.dirty0 = cp.dirty0.data();
+          a.dirty1 = cp.dirty1.empty() ? nullptr : cp.dirty1.data();
+          a.dirty_hs = cp.dirty_hs.empty() ? nullptr : cp.dirty_hs.data();
+        }
+        kernel(a);
       }
-      kernel(a);
+      if (!private_tables) continue;
+      sync.arrive_and_wait();  // every copy has finished the sub-round
+      merge(w, n_threads, sr + 1 == n_sub);
+      if (sr + 1 < n_sub) sync.arrive_and_wait();  // merged: the copies are trained on again
     }
-    if (!private_tables) return;
-    sync.arrive_and_wait();  // every copy has finished the round
-    merge(w, n_threads);
   };
   std::vector<std::thread> pool;
   for (uint64_t w = 1; w < n_threads; ++w) {
@@ -382,8 +406,10 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     // Work units: whole blocks with one thread; with several, each block is cut into up to
     // kSlices runs of whole sentences so that the workers reach the merge at nearly the same time.
     units.clear();
+    n_sub = 0;
     for (uint64_t k = 0; k < n_round; ++k) {
       const uint64_t b = first + k;
+      if (k > 0 && k % sub_blocks == 0) sub_end.at(n_sub++) = units.size();
       const uint64_t s_end = blocks_[b + 1];
       const double slice_words = static_cast<double>(block_words(b)) / static_cast<double>(slices);
       uint64_t s = blocks_[b];
@@ -406,8 +432,8 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
         s = e;
       }
     }
-    next.store(0);
-    n_units = units.size();
+    sub_end.at(n_sub++) = units.size();
+    for (uint64_t sr = 0; sr < n_sub; ++sr) next[sr].store(sr == 0 ? 0 : sub_end[sr - 1]);
     if (n_threads > 1) sync.arrive_and_wait();  // the round's units are ready
     round_work(0);
     if (n_threads > 1) sync.arrive_and_wait();  // trained and merged

@@ -89,13 +89,16 @@ class Word2VecTrainer {
   static Result<Word2VecTrainer> create(const TrainVocab& vocab, const TrainCorpus& corpus, Word2VecOptions o);
 
   // Trains from `state` (a fresh one, or one read from a checkpoint) to the end. Between
-  // rounds (every thread has finished one block) `between_rounds` is called on the training
-  // thread with the tables quiescent; returning an error stops training with that error.
+  // rounds (one block with one thread; with several, up to 4 sub-rounds, after which every
+  // row is merged into `tables`) `between_rounds` is called on the training thread with the
+  // tables quiescent; returning an error stops training with that error.
   using Hook = std::function<Status(const Word2VecTables&, const Word2VecProgress&)>;
   Status train(Word2VecTables& tables, Word2VecState& state, const Hook& between_rounds) const;
 
   uint64_t total_words() const { return uint64_t{o_.epochs} * corpus_->ids.size(); }
   uint64_t n_blocks() const { return blocks_.size() - 1; }
+  // Several threads: the rows merged after every sub-round, not only after every round.
+  const std::vector<uint32_t>& hot_rows() const { return hot_rows_; }
   const Word2VecOptions& options() const { return o_; }
   // Which SIMD kernel runs ("avx2+fma" or "generic").
   static const char* kernel_name();
@@ -105,6 +108,9 @@ class Word2VecTrainer {
   void build_noise_table(const TrainVocab& vocab);
   void build_huffman(const TrainVocab& vocab);
   void build_keep_thresholds(const TrainVocab& vocab);
+  void build_hot_rows(const TrainVocab& vocab);
+  // Several threads: blocks per sub-round (each thread's copy is merged after it).
+  uint64_t sub_round_blocks() const;
 
   Word2VecOptions o_;
   const TrainCorpus* corpus_ = nullptr;
@@ -116,6 +122,7 @@ class Word2VecTrainer {
   std::vector<uint32_t> hs_offset_;       // per row: start of its path in hs_points_/hs_codes_ (V+1)
   std::vector<uint32_t> hs_points_;       // inner-node indices along the path from the root
   std::vector<uint8_t> hs_codes_;         // 0/1 branch codes
+  std::vector<uint32_t> hot_rows_;        // several threads: rows merged after every sub-round (ascending)
 };
 
 }  // namespace embscope

@@ -289,6 +289,70 @@ TEST(Word2Vec, TwoThreadsSeparateLargeGroups) {
   }
 }
 
+TEST(Word2Vec, TwoThreadsMergeColdRowsOncePerRound) {
+  // 2 x 100 frequent words (~1,200 occurrences each: hot, merged after every sub-round) and
+  // 2 x 8,000 rare ones (~15 each, ~2 a sub-round: cold, merged once a round). Both kinds must
+  // learn their group.
+  constexpr uint32_t kFrequent = 100, kRare = 8000, kRows = 2 * (kFrequent + kRare);
+  std::mt19937 rng(5);
+  std::string text;
+  for (int s = 0; s < 40000; ++s) {
+    const char group = s % 2 ? 'a' : 'b';
+    for (int w = 0; w < 6; ++w) {
+      const uint32_t f = rng() % kFrequent, r = rng() % kRare;
+      text += fmt::format("{}f{} {}r{} ", group, f, group, r);
+    }
+    text += "\n";
+  }
+  auto built = build_word_corpus(text, "planted", {1, 0});
+  ASSERT_TRUE(built.has_value());
+  auto& [vocab, corpus] = *built;
+  ASSERT_EQ(vocab.pieces.size(), kRows);
+  Word2VecOptions o;
+  o.dim = 24;
+  o.epochs = 3;
+  o.threads = 2;
+  o.skip_gram = false;
+  auto trainer = Word2VecTrainer::create(vocab, corpus, o);
+  ASSERT_TRUE(trainer.has_value());
+  std::vector<bool> hot(kRows);
+  for (uint32_t r : trainer->hot_rows()) hot[r] = true;
+  uint32_t cold_rare = 0;
+  for (uint32_t r = 0; r < kRows; ++r) {
+    if (vocab.pieces[r][1] == 'f') EXPECT_TRUE(hot[r]) << vocab.pieces[r] << " count " << vocab.counts[r];
+    else cold_rare += !hot[r];
+  }
+  EXPECT_GT(cold_rare, 2 * kRare * 95 / 100);
+  Word2VecTables t = init_word2vec_tables(vocab.counts.size(), o);
+  const Word2VecTables start = t;
+  Word2VecState state;
+  ASSERT_TRUE(trainer->train(t, state, nullptr).has_value());
+  const auto e = t.embeddings();
+  const auto e0 = start.embeddings();
+  for (bool kind : {true, false}) {
+    double within = 0, across = 0, moved = 0, before = 0;
+    int nw = 0, na = 0, n = 0;
+    for (uint32_t a = 0; a < kRows; a += 3) {
+      if (hot[a] != kind) continue;
+      for (uint32_t b = 0; b < kRows; b += 11) {
+        if (a == b) continue;
+        const double c = cos_rows(e, o.dim, a, b);
+        if (vocab.pieces[a][0] == vocab.pieces[b][0]) within += c, ++nw;
+        else across += c, ++na;
+      }
+      for (uint32_t j = 0; j < o.dim; ++j) {
+        const double d = e[a * o.dim + j] - e0[a * o.dim + j];
+        moved += d * d;
+        before += double{e0[a * o.dim + j]} * e0[a * o.dim + j];
+      }
+      ++n;
+    }
+    ASSERT_GT(n, 30);
+    EXPECT_GT(within / nw, across / na + 0.2) << (kind ? "hot" : "cold") << " rows";
+    EXPECT_GT(moved, 2 * before) << (kind ? "hot" : "cold") << " rows barely moved from their init";
+  }
+}
+
 TEST(Word2VecCorpus, VocabularyIsSortedByCountThenFirstOccurrence) {
   auto built = build_word_corpus("b a c\nc a\n\n\nd c\ne\xC2\xA0" "f\n", "t", {1, 0});
   ASSERT_TRUE(built.has_value());
