@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "testing.h"
@@ -36,6 +37,25 @@ double cos_rows(const std::vector<float>& t, uint32_t d, uint32_t a, uint32_t b)
     nb += double{t[b * d + j]} * t[b * d + j];
   }
   return dot / std::sqrt(na * nb);
+}
+
+// Mean cosine of each of rows_a to every b_step-th row (b != a), within its group (same first
+// letter of the word) and across groups.
+struct GroupMeans {
+  double within, across;
+};
+GroupMeans group_means(const std::vector<float>& t, uint32_t d, const std::vector<std::string>& pieces,
+                       const std::vector<uint32_t>& rows_a, uint32_t b_step) {
+  double within = 0, across = 0;
+  int nw = 0, na = 0;
+  for (uint32_t a : rows_a)
+    for (uint32_t b = 0; b < pieces.size(); b += b_step) {
+      if (a == b) continue;
+      const double c = cos_rows(t, d, a, b);
+      if (pieces[a][0] == pieces[b][0]) within += c, ++nw;
+      else across += c, ++na;
+    }
+  return {within / nw, across / na};
 }
 
 struct Trained {
@@ -108,14 +128,10 @@ TEST(Word2Vec, RandomInitHasNoGroups) {
   auto built = build_word_corpus(planted_corpus(200, 1), "planted", {1, 0});
   ASSERT_TRUE(built.has_value());
   const auto t = init_word2vec_tables(built->first.counts.size(), o).embeddings();
-  double within = 0, across = 0;
-  for (uint32_t a = 0; a < 40; ++a)
-    for (uint32_t b = 0; b < 40; ++b) {
-      if (a == b) continue;
-      const bool same = built->first.pieces[a][0] == built->first.pieces[b][0];
-      (same ? within : across) += cos_rows(t, o.dim, a, b);
-    }
-  EXPECT_LT(std::abs(within / (40 * 19) - across / (40 * 20)), 0.1);
+  std::vector<uint32_t> rows(40);
+  std::iota(rows.begin(), rows.end(), 0u);
+  const GroupMeans m = group_means(t, o.dim, built->first.pieces, rows, 1);
+  EXPECT_LT(std::abs(m.within - m.across), 0.1);
   for (float x : t) EXPECT_LE(std::abs(x), 1.0f / o.dim);
 }
 
@@ -276,16 +292,10 @@ TEST(Word2Vec, TwoThreadsSeparateLargeGroups) {
   const auto e = t.embeddings();
   // Mean cosine within a group clearly above the mean across groups, for frequent and rare rows.
   for (auto [lo, hi] : {std::pair<uint32_t, uint32_t>{0, 200}, {1200, 1800}}) {
-    double within = 0, across = 0;
-    int nw = 0, na = 0;
-    for (uint32_t a = lo; a < hi; a += 7)
-      for (uint32_t b = 0; b < 1800; b += 5) {
-        if (a == b) continue;
-        const double c = cos_rows(e, o.dim, a, b);
-        if (vocab.pieces[a][0] == vocab.pieces[b][0]) within += c, ++nw;
-        else across += c, ++na;
-      }
-    EXPECT_GT(within / nw, across / na + 0.2) << "rows " << lo << ".." << hi;
+    std::vector<uint32_t> rows;
+    for (uint32_t a = lo; a < hi; a += 7) rows.push_back(a);
+    const GroupMeans m = group_means(e, o.dim, vocab.pieces, rows, 5);
+    EXPECT_GT(m.within, m.across + 0.2) << "rows " << lo << ".." << hi;
   }
 }
 
@@ -330,25 +340,20 @@ TEST(Word2Vec, TwoThreadsMergeColdRowsOncePerRound) {
   const auto e = t.embeddings();
   const auto e0 = start.embeddings();
   for (bool kind : {true, false}) {
-    double within = 0, across = 0, moved = 0, before = 0;
-    int nw = 0, na = 0, n = 0;
+    std::vector<uint32_t> rows;
+    double moved = 0, before = 0;
     for (uint32_t a = 0; a < kRows; a += 3) {
       if (hot[a] != kind) continue;
-      for (uint32_t b = 0; b < kRows; b += 11) {
-        if (a == b) continue;
-        const double c = cos_rows(e, o.dim, a, b);
-        if (vocab.pieces[a][0] == vocab.pieces[b][0]) within += c, ++nw;
-        else across += c, ++na;
-      }
+      rows.push_back(a);
       for (uint32_t j = 0; j < o.dim; ++j) {
         const double d = e[a * o.dim + j] - e0[a * o.dim + j];
         moved += d * d;
         before += double{e0[a * o.dim + j]} * e0[a * o.dim + j];
       }
-      ++n;
     }
-    ASSERT_GT(n, 30);
-    EXPECT_GT(within / nw, across / na + 0.2) << (kind ? "hot" : "cold") << " rows";
+    ASSERT_GT(rows.size(), 30u);
+    const GroupMeans m = group_means(e, o.dim, vocab.pieces, rows, 11);
+    EXPECT_GT(m.within, m.across + 0.2) << (kind ? "hot" : "cold") << " rows";
     EXPECT_GT(moved, 2 * before) << (kind ? "hot" : "cold") << " rows barely moved from their init";
   }
 }
