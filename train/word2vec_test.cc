@@ -95,7 +95,6 @@ TEST(Word2Vec, SkipGramNegativeSamplingRecoversPlantedGroups) {
   Word2VecOptions o;
   o.dim = 16;
   o.epochs = 3;
-  o.sample = 0;
   expect_groups_separate(train_planted(o), o.dim);
 }
 
@@ -105,6 +104,38 @@ TEST(Word2Vec, CbowNegativeSamplingRecoversPlantedGroups) {
   o.epochs = 3;
   o.sample = 0;
   o.skip_gram = false;
+  expect_groups_separate(train_planted(o), o.dim);
+}
+
+// More negatives than the kernel draws ahead (8): the rest are drawn in chunks. With a learning
+// rate of ~0 every output row stays zero, so every prediction costs exactly log 2 and the mean
+// loss per positive counts the predictions made: 1 + 20 x P(negative != target) = 1 + 20 x ~39/40.
+TEST(Word2Vec, EveryNegativeIsUsedPastTheDrawAhead) {
+  auto built = build_word_corpus(planted_corpus(200, 3), "planted", {5, 0});
+  ASSERT_TRUE(built.has_value());
+  auto& [vocab, corpus] = *built;
+  Word2VecOptions o;
+  o.dim = 16;
+  o.epochs = 1;
+  o.negative = 20;
+  o.alpha = 1e-30;
+  o.min_alpha = 0;
+  o.sample = 0;
+  for (bool skip_gram : {true, false}) {
+    o.skip_gram = skip_gram;
+    auto trainer = Word2VecTrainer::create(vocab, corpus, o);
+    ASSERT_TRUE(trainer.has_value());
+    Word2VecTables t = init_word2vec_tables(vocab.counts.size(), o);
+    Word2VecState state;
+    ASSERT_TRUE(trainer->train(t, state, nullptr).has_value());
+    ASSERT_GT(state.loss_terms, 1000u);
+    const double predictions = state.loss_sum / static_cast<double>(state.loss_terms) / std::log(2.0);
+    EXPECT_GT(predictions, 1 + 20 * 0.95) << (skip_gram ? "skip-gram" : "CBOW");
+    EXPECT_LT(predictions, 1 + 20 * 0.995) << (skip_gram ? "skip-gram" : "CBOW");
+  }
+  o.alpha = 0.025;
+  o.min_alpha = 0.0001;
+  o.epochs = 3;
   expect_groups_separate(train_planted(o), o.dim);
 }
 
