@@ -21,7 +21,8 @@
 #include <cmath>
 #include <numeric>
 #include <random>
-#include <thread>
+
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -76,10 +77,7 @@ Result<AnnIndex> AnnIndex::build(RowTable table, Metric metric, const AnnOptions
       if (w == 0 && o.progress && d % 1024 == 0) o.progress(d);
     }
   };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < t; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (auto& th : pool) th.join();
+  Team(t).run(work);
   return a;
 }
 

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <barrier>
-#include <thread>
 
 #include "analysis/umap_epoch.h"
+#include "core/parallel.h"
 
 namespace embscope {
 namespace {
@@ -53,7 +53,8 @@ void optimize_umap_layout(const std::vector<uint32_t>& head, const std::vector<u
   const size_t n = y.size() / dims;
   Layout layout(head, tail, weight, n, dims, params);
   const size_t E = head.size(), epochs = params.epochs;
-  const size_t t = std::max<size_t>(1, std::min(params.threads, E / 4096 + 1));
+  Team team(std::max<size_t>(1, std::min(params.threads, E / 4096 + 1)));
+  const size_t t = team.size();
   std::vector<uint64_t> states(t);
   for (size_t w = 0; w < t; ++w) states[w] = ((params.seed + 1) * 0x9E3779B97F4A7C15ull + w * 0xBF58476D1CE4E5B9ull) | 1;
   if (t == 1) {
@@ -84,10 +85,7 @@ void optimize_umap_layout(const std::vector<uint32_t>& head, const std::vector<u
       if (w == 0 && params.progress && (epoch + 1) % 10 == 0) params.progress(epoch + 1);
     }
   };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < t; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (auto& th : pool) th.join();
+  team.run(work);
 }
 
 }  // namespace embscope

@@ -177,7 +177,14 @@ int run_word2vec(const Globals& g, TrainFlags f) {
   }
   auto last_checkpoint = Clock::now();
   const auto train_started = Clock::now();
+  uint32_t threads_ran = f.o.threads;
   auto hook = [&](const Word2VecTables& t, const Word2VecProgress& p) -> Status {
+    if (p.threads < threads_ran) {
+      if (show) fmt::print(stderr, "\n");
+      fmt::print(stderr, "embscope: the system started {} of the {} threads asked for; training goes on with {}\n",
+                 p.threads, f.o.threads, p.threads);
+    }
+    threads_ran = p.threads;
     const double epochs_done = static_cast<double>(p.state->words_done) / corpus_words;
     if (f.snapshot_every > 0 && (snapshot_index(p.state->words_done) >= next_snapshot || p.state->finished)) {
       const double mean = p.state->loss_terms ? p.state->loss_sum / static_cast<double>(p.state->loss_terms) : 0.0;
@@ -253,6 +260,7 @@ int run_word2vec(const Globals& g, TrainFlags f) {
                 {"corpus_words", corpus.raw_words},
                 {"training_words", corpus.ids.size()},
                 {"epochs", f.o.epochs},
+                {"threads", threads_ran},
                 {"seconds", train_secs},
                 {"words_per_second", raw_rate},
                 {"mean_loss", mean_loss},

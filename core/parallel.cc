@@ -4,9 +4,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <new>
+#include <system_error>
 
 namespace embscope {
 namespace {
+
+std::atomic<long> thread_start_budget{-1};  // < 0: unlimited
 
 class KeptThreads {
  public:
@@ -24,9 +28,16 @@ class KeptThreads {
     if (!busy.owns_lock()) return false;
     {
       std::lock_guard lock(m_);
-      while (threads_.size() < helpers) {
-        const size_t index = threads_.size();
-        threads_.emplace_back([this, index] { loop(index); });
+      threads_.reserve(helpers);  // no push_back may throw with a started thread in hand
+      try {
+        while (threads_.size() < helpers) {
+          const size_t index = threads_.size();
+          threads_.push_back(start_thread([this, index] { loop(index); }));
+        }
+      } catch (const std::system_error&) {
+        helpers = threads_.size();  // run on the threads there are
+      } catch (const std::bad_alloc&) {
+        helpers = threads_.size();
       }
       work_ = &work;
       helpers_ = helpers;
@@ -69,6 +80,73 @@ class KeptThreads {
 };
 
 }  // namespace
+
+struct Team::Gate {
+  std::mutex m;
+  std::condition_variable open;
+  bool released = false;
+  const std::function<void(size_t)>* work = nullptr;
+};
+
+Team::Team(size_t threads) : gate_(std::make_unique<Gate>()) {
+  Gate* g = gate_.get();
+  helpers_.reserve(threads);  // no push_back may throw with a started thread in hand
+  try {
+    for (size_t w = 1; w < threads; ++w) {
+      helpers_.push_back(start_thread([g, w] {
+        std::unique_lock lock(g->m);
+        g->open.wait(lock, [g] { return g->released; });
+        const std::function<void(size_t)>* work = g->work;
+        lock.unlock();
+        if (work) (*work)(w);
+      }));
+    }
+  } catch (const std::system_error&) {
+    // Fewer helpers; size() tells the caller.
+  } catch (const std::bad_alloc&) {
+    // The same (std::thread allocates the new thread's state).
+  }
+}
+
+void Team::release(const std::function<void(size_t)>* work) {
+  {
+    std::lock_guard lock(gate_->m);
+    if (gate_->released) return;
+    gate_->released = true;
+    gate_->work = work;
+  }
+  gate_->open.notify_all();
+}
+
+Team::~Team() {
+  release(nullptr);
+  for (auto& t : helpers_)
+    if (t.joinable()) t.join();
+}
+
+void Team::run(const std::function<void(size_t)>& work) {
+  release(&work);
+  struct Join {  // also when work(0) throws
+    std::vector<std::thread>& threads;
+    ~Join() {
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } join{helpers_};
+  work(0);
+}
+
+std::thread start_thread(std::function<void()> fn) {
+  for (long left = thread_start_budget.load(); left >= 0;) {
+    if (left == 0)
+      throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again), "test limit");
+    if (thread_start_budget.compare_exchange_weak(left, left - 1)) break;
+  }
+  return std::thread(std::move(fn));
+}
+
+ThreadStartLimitForTesting::ThreadStartLimitForTesting(long n) { thread_start_budget.store(std::max(n, 0L)); }
+ThreadStartLimitForTesting::~ThreadStartLimitForTesting() { thread_start_budget.store(-1); }
 
 bool run_on_kept_threads(size_t helpers, const std::function<void(size_t)>& work) {
   static KeptThreads kept;

@@ -5,17 +5,60 @@
 // The helper threads are kept between calls (an optimiser calls run_jobs a few times per
 // iteration: creating threads each time cost ~40 us a call here); a nested or concurrent call,
 // which finds them busy, starts threads of its own.
+//
+// Starting a thread can fail (the process's thread or memory limit: std::system_error). No
+// parallel section here lets that end the process: it runs on the threads that did start
+// (at least the calling one).
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
 
 namespace embscope {
+
+// A parallel section whose shape depends on how many threads run it:
+//   Team team(4);                  // starts up to 3 helpers, each waiting for run()
+//   const size_t t = team.size();  // the threads that will run, the calling one included (1..4)
+//   ... barriers, copies and partitions sized by t ...
+//   team.run(work);                // work(w) for each w < t, 0 on the calling thread; returns
+//                                  // when all have finished (call it once)
+// Helpers that cannot be started are left out (size() is smaller, never 0). A Team destroyed
+// without run() releases its helpers.
+class Team {
+ public:
+  explicit Team(size_t threads);
+  ~Team();
+  Team(const Team&) = delete;
+  Team& operator=(const Team&) = delete;
+  size_t size() const { return helpers_.size() + 1; }
+  void run(const std::function<void(size_t)>& work);
+
+ private:
+  struct Gate;
+  void release(const std::function<void(size_t)>* work);
+  std::unique_ptr<Gate> gate_;
+  std::vector<std::thread> helpers_;
+};
+
+// A new thread running fn; throws std::system_error when the system refuses one (or, in
+// tests, once a ThreadStartLimitForTesting's budget is spent).
+std::thread start_thread(std::function<void()> fn);
+
+// Tests only: while one lives, the next n thread starts succeed and later ones fail as if the
+// system refused them.
+class ThreadStartLimitForTesting {
+ public:
+  explicit ThreadStartLimitForTesting(long n);
+  ~ThreadStartLimitForTesting();
+  ThreadStartLimitForTesting(const ThreadStartLimitForTesting&) = delete;
+  ThreadStartLimitForTesting& operator=(const ThreadStartLimitForTesting&) = delete;
+};
 
 // Runs work(0) on the calling thread and work(w) for w in [1, helpers] on the kept threads
 // (started as needed); returns when all have finished. False, without running anything, when
@@ -32,10 +75,7 @@ void run_jobs(size_t n_jobs, size_t threads, Job&& job) {
   };
   if (workers == 1) return work(0);
   if (run_on_kept_threads(workers - 1, work)) return;
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (auto& t : pool) t.join();
+  Team(workers).run(work);
 }
 
 // The points [0, n) cut into `parts` equal ranges: range k is [begin(k), begin(k + 1)).

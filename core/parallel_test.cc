@@ -41,5 +41,53 @@ TEST(RunJobs, NestedAndConcurrentCallsFallBackToTheirOwnThreads) {
   EXPECT_EQ(total.load(), 4 * 50 * 7);
 }
 
+// The system refusing threads (simulated: ThreadStartLimitForTesting makes start_thread throw
+// the std::system_error a real refusal throws) shrinks a section; nothing terminates.
+
+std::vector<int> run_team(Team& team) {
+  std::vector<std::atomic<int>> hits(8);
+  team.run([&](size_t w) { hits.at(w).fetch_add(1); });
+  std::vector<int> out;
+  for (auto& h : hits) out.push_back(h.load());
+  return out;
+}
+
+TEST(Team, RunsEveryWorkerOnceAndShrinksWhenThreadsAreRefused) {
+  {
+    Team team(4);
+    EXPECT_EQ(team.size(), 4u);
+    EXPECT_EQ(run_team(team), (std::vector<int>{1, 1, 1, 1, 0, 0, 0, 0}));
+  }
+  {
+    ThreadStartLimitForTesting limit(1);
+    Team team(4);
+    EXPECT_EQ(team.size(), 2u);
+    EXPECT_EQ(run_team(team), (std::vector<int>{1, 1, 0, 0, 0, 0, 0, 0}));
+  }
+  {
+    ThreadStartLimitForTesting limit(0);
+    Team team(3);
+    EXPECT_EQ(team.size(), 1u);
+    EXPECT_EQ(run_team(team), (std::vector<int>{1, 0, 0, 0, 0, 0, 0, 0}));
+  }
+  // Destroyed without run(): its helpers are released and joined (a hang would time out).
+  for (int k = 0; k < 20; ++k) Team unused(3);
+}
+
+TEST(Team, RunJobsDoesEveryJobWhenNoThreadCanBeStarted) {
+  ThreadStartLimitForTesting limit(0);
+  // The nested call finds the kept threads busy and needs threads of its own, which are refused.
+  std::atomic<int> inner{0}, outer{0};
+  run_jobs(6, 3, [&](size_t, size_t) {
+    outer.fetch_add(1);
+    run_jobs(5, 4, [&](size_t, size_t w) {
+      EXPECT_EQ(w, 0u);
+      inner.fetch_add(1);
+    });
+  });
+  EXPECT_EQ(outer.load(), 6);
+  EXPECT_EQ(inner.load(), 30);
+}
+
 }  // namespace
 }  // namespace embscope

@@ -8,8 +8,8 @@
 #include <barrier>
 #include <cmath>
 #include <queue>
-#include <thread>
 
+#include "core/parallel.h"
 #include "train/word2vec_kernel.h"
 
 namespace embscope {
@@ -236,11 +236,15 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
     return c.sentence_ends[s1 - 1] - (s0 == 0 ? 0 : c.sentence_ends[s0 - 1]);
   };
   const BlockFn kernel = block_kernel();
+  // The workers, worker 0 being the calling thread. If the system refuses some (its thread or
+  // memory limit), the run goes on with those that started.
+  Team team(o_.threads);
+  const uint64_t n_threads = team.size();
   struct Scratch {
     AlignedFloats neu1, work;
     std::vector<uint32_t> sentence;
   };
-  std::vector<Scratch> scratch(o_.threads);
+  std::vector<Scratch> scratch(n_threads);
   for (auto& s : scratch) {
     s.neu1.assign(dp, 0.0f);
     s.work.assign(dp, 0.0f);
@@ -251,9 +255,9 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   // each block cut into kSlices units handed out in order as threads become free (a merge waits
   // for the slowest thread; small units keep that short).
   const uint64_t sub_blocks = sub_round_blocks();
-  const uint64_t round_blocks = o_.threads == 1 ? 1 : sub_blocks * kSubRounds;
+  const uint64_t round_blocks = n_threads == 1 ? 1 : sub_blocks * kSubRounds;
   constexpr uint64_t kSlices = 8;
-  const uint64_t slices = o_.threads == 1 ? 1 : kSlices;
+  const uint64_t slices = n_threads == 1 ? 1 : kSlices;
   std::vector<w2v::BlockArgs> units;
   // Several threads: each trains its own copy of the tables (delayed Hogwild: on these machines
   // a table written by two cores at once ran no faster than one core, the rows' cache lines
@@ -262,12 +266,12 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   // parallel over interleaved chunks: shared = shared + sum over threads of (copy - shared), and
   // every copy of such a row is reset to the result. Merging cold rows (most of the vocabulary,
   // few updates each) only once a round cuts the rows moved between the cores' caches.
-  const bool private_tables = o_.threads > 1;
+  const bool private_tables = n_threads > 1;
   struct Copy {
     AlignedFloats syn0, syn1neg, syn1;
     std::vector<uint16_t> dirty0, dirty1, dirty_hs;  // rows written this round (uint16_t: no char aliasing)
   };
-  std::vector<Copy> own(private_tables ? o_.threads : 0);
+  std::vector<Copy> own(private_tables ? n_threads : 0);
   for (Copy& cp : own) {
     cp.syn0 = tables.syn0;
     cp.syn1neg = tables.syn1neg;
@@ -324,7 +328,6 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   // copy w, which then tends to stay in the caches of the core the OS keeps that thread on.
   // Per sub-round: claim its units until none is left, then (several threads) merge a share of
   // the rows.
-  const uint64_t n_threads = o_.threads;
   std::vector<std::atomic<uint64_t>> next(kSubRounds);
   std::vector<uint64_t> sub_end(kSubRounds);  // units [sub_end[s - 1], sub_end[s]) form sub-round s
   uint64_t n_sub = 0;
@@ -354,26 +357,6 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
       if (sr + 1 < n_sub) sync.arrive_and_wait();  // merged: the copies are trained on again
     }
   };
-  std::vector<std::thread> pool;
-  for (uint64_t w = 1; w < n_threads; ++w) {
-    pool.emplace_back([&, w] {
-      for (;;) {
-        sync.arrive_and_wait();
-        if (stop) return;
-        round_work(w);
-        sync.arrive_and_wait();
-      }
-    });
-  }
-  struct Stop {  // releases and joins the workers on every return path
-    std::function<void()> f;
-    ~Stop() { f(); }
-  } stop_workers{[&] {
-    if (pool.empty()) return;
-    stop = true;
-    sync.arrive_and_wait();
-    for (auto& t : pool) t.join();
-  }};
   // What every unit of the run shares; a unit adds its sentences, schedule position and seed.
   w2v::BlockArgs run_args;
   run_args.syn0 = tables.syn0.data();
@@ -399,66 +382,93 @@ Status Word2VecTrainer::train(Word2VecTables& tables, Word2VecState& state, cons
   run_args.alpha_end = o_.min_alpha;
   run_args.words_scale = 1.0;
   run_args.total_words = static_cast<double>(total_words());
-  while (state.epoch < o_.epochs) {
-    const uint64_t first = state.next_block;
-    const uint64_t n_round = std::min<uint64_t>(round_blocks, n_blocks - first);
-    double before = static_cast<double>(state.words_done);
-    // Work units: whole blocks with one thread; with several, each block is cut into up to
-    // kSlices runs of whole sentences so that the workers reach the merge at nearly the same time.
-    units.clear();
-    n_sub = 0;
-    for (uint64_t k = 0; k < n_round; ++k) {
-      const uint64_t b = first + k;
-      if (k > 0 && k % sub_blocks == 0) sub_end.at(n_sub++) = units.size();
-      const uint64_t s_end = blocks_[b + 1];
-      const double slice_words = static_cast<double>(block_words(b)) / static_cast<double>(slices);
-      uint64_t s = blocks_[b];
-      const uint64_t w0 = s == 0 ? 0 : c.sentence_ends[s - 1];
-      for (uint64_t piece = 0; s < s_end; ++piece) {
-        uint64_t e = s + 1;
-        while (e < s_end && piece + 1 < slices &&
-               static_cast<double>(c.sentence_ends[e - 1] - w0) < slice_words * static_cast<double>(piece + 1))
-          ++e;
-        if (piece + 1 == slices) e = s_end;
-        w2v::BlockArgs a = run_args;
-        a.first_sentence = s;
-        a.end_sentence = e;
-        a.words_before = before;
-        a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
-        if (piece > 0) a.rng_seed = mix64(a.rng_seed + piece);
-        const uint64_t unit_words = c.sentence_ends[e - 1] - (s == 0 ? 0 : c.sentence_ends[s - 1]);
-        before += static_cast<double>(unit_words);
-        units.push_back(a);
-        s = e;
+  // Worker 0's part: prepares each round, trains it with the others, then the hook.
+  auto rounds = [&]() -> Status {
+    while (state.epoch < o_.epochs) {
+      const uint64_t first = state.next_block;
+      const uint64_t n_round = std::min<uint64_t>(round_blocks, n_blocks - first);
+      double before = static_cast<double>(state.words_done);
+      // Work units: whole blocks with one thread; with several, each block is cut into up to
+      // kSlices runs of whole sentences so that the workers reach the merge at nearly the same time.
+      units.clear();
+      n_sub = 0;
+      for (uint64_t k = 0; k < n_round; ++k) {
+        const uint64_t b = first + k;
+        if (k > 0 && k % sub_blocks == 0) sub_end.at(n_sub++) = units.size();
+        const uint64_t s_end = blocks_[b + 1];
+        const double slice_words = static_cast<double>(block_words(b)) / static_cast<double>(slices);
+        uint64_t s = blocks_[b];
+        const uint64_t w0 = s == 0 ? 0 : c.sentence_ends[s - 1];
+        for (uint64_t piece = 0; s < s_end; ++piece) {
+          uint64_t e = s + 1;
+          while (e < s_end && piece + 1 < slices &&
+                 static_cast<double>(c.sentence_ends[e - 1] - w0) < slice_words * static_cast<double>(piece + 1))
+            ++e;
+          if (piece + 1 == slices) e = s_end;
+          w2v::BlockArgs a = run_args;
+          a.first_sentence = s;
+          a.end_sentence = e;
+          a.words_before = before;
+          a.rng_seed = mix64(o_.seed ^ mix64((uint64_t{state.epoch} << 40) ^ b));
+          if (piece > 0) a.rng_seed = mix64(a.rng_seed + piece);
+          const uint64_t unit_words = c.sentence_ends[e - 1] - (s == 0 ? 0 : c.sentence_ends[s - 1]);
+          before += static_cast<double>(unit_words);
+          units.push_back(a);
+          s = e;
+        }
+      }
+      sub_end.at(n_sub++) = units.size();
+      for (uint64_t sr = 0; sr < n_sub; ++sr) next[sr].store(sr == 0 ? 0 : sub_end[sr - 1]);
+      if (n_threads > 1) sync.arrive_and_wait();  // the round's units are ready
+      round_work(0);
+      if (n_threads > 1) sync.arrive_and_wait();  // trained and merged
+      double round_loss = 0;
+      uint64_t round_terms = 0;
+      for (const w2v::BlockArgs& a : units) {
+        state.words_done += a.words;
+        round_loss += a.loss_sum;
+        round_terms += a.loss_terms;
+      }
+      state.loss_sum += round_loss;
+      state.loss_terms += round_terms;
+      state.next_block = first + n_round;
+      if (state.next_block == n_blocks) {
+        state.next_block = 0;
+        ++state.epoch;
+      }
+      state.finished = state.epoch == o_.epochs;
+      if (between_rounds) {
+        const double round_mean = round_terms ? round_loss / static_cast<double>(round_terms) : 0.0;
+        const Word2VecProgress p{&state, total_words(), round_mean, units.back().last_alpha,
+                                 static_cast<uint32_t>(n_threads)};
+        EMB_TRY(between_rounds(tables, p));
       }
     }
-    sub_end.at(n_sub++) = units.size();
-    for (uint64_t sr = 0; sr < n_sub; ++sr) next[sr].store(sr == 0 ? 0 : sub_end[sr - 1]);
-    if (n_threads > 1) sync.arrive_and_wait();  // the round's units are ready
-    round_work(0);
-    if (n_threads > 1) sync.arrive_and_wait();  // trained and merged
-    double round_loss = 0;
-    uint64_t round_terms = 0;
-    for (const w2v::BlockArgs& a : units) {
-      state.words_done += a.words;
-      round_loss += a.loss_sum;
-      round_terms += a.loss_terms;
+    return {};
+  };
+  Status result;
+  team.run([&](size_t w) {
+    if (w > 0) {  // a helper: trains each round worker 0 prepares, until told to stop
+      for (;;) {
+        sync.arrive_and_wait();
+        if (stop) return;
+        round_work(w);
+        sync.arrive_and_wait();
+      }
     }
-    state.loss_sum += round_loss;
-    state.loss_terms += round_terms;
-    state.next_block = first + n_round;
-    if (state.next_block == n_blocks) {
-      state.next_block = 0;
-      ++state.epoch;
-    }
-    state.finished = state.epoch == o_.epochs;
-    if (between_rounds) {
-      const Word2VecProgress p{&state, total_words(), round_terms ? round_loss / static_cast<double>(round_terms) : 0.0,
-                               units.back().last_alpha};
-      EMB_TRY(between_rounds(tables, p));
-    }
-  }
-  return {};
+    struct Release {  // lets the helpers return, on every path out of the rounds
+      bool& stop;
+      std::barrier<>& sync;
+      bool any;
+      ~Release() {
+        if (!any) return;
+        stop = true;
+        sync.arrive_and_wait();
+      }
+    } release{stop, sync, n_threads > 1};
+    result = rounds();
+  });
+  return result;
 }
 
 }  // namespace embscope

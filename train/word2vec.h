@@ -50,6 +50,7 @@ struct Word2VecProgress {
   uint64_t total_words;  // epochs x corpus words
   double recent_loss;    // mean loss per positive prediction over the last round
   double alpha;
+  uint32_t threads;  // the threads training: the options' count, or fewer if the system refused some
 };
 
 // Cache-line aligned storage: a row of Dp floats (a multiple of 64 bytes) then never shares

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/parallel.h"
 #include "testing.h"
 #include "train/corpus.h"
 #include "train/word2vec_io.h"
@@ -63,7 +64,17 @@ struct Trained {
   std::vector<float> table;
 };
 
-Trained train_planted(Word2VecOptions o, uint32_t seed = 7) {
+// Small and quick for the planted corpus: dimension 16, 3 epochs, no sub-sampling.
+Word2VecOptions planted_options() {
+  Word2VecOptions o;
+  o.dim = 16;
+  o.epochs = 3;
+  o.sample = 0;
+  return o;
+}
+
+// threads_ran (optional): the threads the trainer reports in its progress.
+Trained train_planted(Word2VecOptions o, uint32_t seed = 7, uint32_t* threads_ran = nullptr) {
   auto built = build_word_corpus(planted_corpus(2000, seed), "planted", {5, 0});
   EXPECT_TRUE(built.has_value());
   auto& [vocab, corpus] = *built;
@@ -71,7 +82,14 @@ Trained train_planted(Word2VecOptions o, uint32_t seed = 7) {
   EXPECT_TRUE(trainer.has_value()) << trainer.error().to_string();
   Word2VecTables t = init_word2vec_tables(vocab.counts.size(), o);
   Word2VecState state;
-  EXPECT_TRUE(trainer->train(t, state, nullptr).has_value());
+  Word2VecTrainer::Hook hook;
+  if (threads_ran) {
+    hook = [&](const Word2VecTables&, const Word2VecProgress& p) -> Status {
+      *threads_ran = p.threads;
+      return {};
+    };
+  }
+  EXPECT_TRUE(trainer->train(t, state, hook).has_value());
   EXPECT_TRUE(state.finished);
   return {vocab, t.embeddings()};
 }
@@ -99,10 +117,7 @@ TEST(Word2Vec, SkipGramNegativeSamplingRecoversPlantedGroups) {
 }
 
 TEST(Word2Vec, CbowNegativeSamplingRecoversPlantedGroups) {
-  Word2VecOptions o;
-  o.dim = 16;
-  o.epochs = 3;
-  o.sample = 0;
+  Word2VecOptions o = planted_options();
   o.skip_gram = false;
   expect_groups_separate(train_planted(o), o.dim);
 }
@@ -141,10 +156,7 @@ TEST(Word2Vec, EveryNegativeIsUsedPastTheDrawAhead) {
 
 TEST(Word2Vec, HierarchicalSoftmaxRecoversPlantedGroups) {
   for (bool sg : {true, false}) {
-    Word2VecOptions o;
-    o.dim = 16;
-    o.epochs = 3;
-    o.sample = 0;
+    Word2VecOptions o = planted_options();
     o.negative = 0;
     o.hierarchical = true;
     o.skip_gram = sg;
@@ -289,12 +301,33 @@ TEST(Word2Vec, ResumeFromCheckpointEqualsUninterruptedRun) {
 
 TEST(Word2Vec, TwoThreadsStillLearnTheGroups) {
   // 40 words, every row written by both threads' copies between merges.
-  Word2VecOptions o;
-  o.dim = 16;
-  o.epochs = 3;
-  o.sample = 0;
+  Word2VecOptions o = planted_options();
   o.threads = 2;
   expect_groups_separate(train_planted(o), o.dim);
+}
+
+TEST(Word2Vec, RefusedThreadsShrinkTheRunInsteadOfEndingIt) {
+  // The system refusing worker threads (its thread or memory limit; simulated here, and for
+  // real by the e2e test under an RLIMIT_NPROC) used to end the process in std::terminate.
+  Word2VecOptions o = planted_options();
+  o.threads = 3;
+  uint32_t ran = 0;
+  {
+    ThreadStartLimitForTesting limit(1);
+    const Trained two = train_planted(o, 7, &ran);
+    EXPECT_EQ(ran, 2u);
+    expect_groups_separate(two, o.dim);
+  }
+  // None started: the run is the one-thread run, bit for bit.
+  Trained alone;
+  {
+    ThreadStartLimitForTesting limit(0);
+    alone = train_planted(o, 7, &ran);
+  }
+  EXPECT_EQ(ran, 1u);
+  o.threads = 1;
+  EXPECT_EQ(alone.table, train_planted(o).table);
+  expect_groups_separate(alone, o.dim);
 }
 
 TEST(Word2Vec, TwoThreadsSeparateLargeGroups) {

@@ -6,6 +6,7 @@ Run by ctest (label e2e); EMBSCOPE_BIN names the CLI, EMBSCOPE_DEPS deps/node_mo
 import json
 import os
 import random
+import shutil
 import signal
 import struct
 import subprocess
@@ -308,6 +309,30 @@ class Train(unittest.TestCase):
         q = run("similarity", "-m", out, "--pairs", bad_pairs)
         self.assertEqual(q.returncode, 6, q.stderr)
         self.assertIn("pairs.txt:0x10", q.stderr)
+
+    def test_threads_the_system_refuses_shrink_the_run(self):
+        # The process's thread limit (RLIMIT_NPROC counts a user's tasks; root is exempt, so the
+        # run drops to nobody) refuses most of the 8 workers asked for: the run must go on with
+        # those that started and say so. It used to end in std::terminate (exit 134).
+        if os.geteuid() != 0 or not shutil.which("setpriv") or not shutil.which("prlimit"):
+            self.skipTest("needs root, setpriv and prlimit to run as another user under a thread limit")
+        os.chmod(self.dir, 0o777)
+        out = self.path("run")
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=3",
+                            BIN, "--json", "train", "word2vec", self.corpus, "--dim", "16", "--epochs", "2",
+                            "--threads", "8", "-o", out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertLess(j["threads"], 8)
+        self.assertGreaterEqual(j["threads"], 1)
+        self.assertIn(f"the system started {j['threads']} of the 8 threads asked for", p.stderr)
+        header, _ = read_safetensors(os.path.join(out, "model.safetensors"))
+        self.assertEqual(header["embed_tokens.weight"]["shape"], [16, 16])
+        # Without a limit every thread asked for runs.
+        q = run("--json", "train", "word2vec", self.corpus, "--dim", "16", "--epochs", "1", "--threads", "3",
+                "-o", self.path("free"))
+        self.assertEqual(q.returncode, 0, q.stderr)
+        self.assertEqual(json.loads(q.stdout)["threads"], 3)
 
     def test_bad_corpora_and_flags(self):
         bad = self.path("bad.txt")
