@@ -2,6 +2,7 @@
 // commands; exit codes: 0 ok, 1 internal error, 2 usage, 3.. one per error kind.
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr,
+                 "embscope: out of memory: the system refused an allocation (its memory or address-space limit); "
+                 "outputs are written whole or not at all, so none is half-written\n");
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embscope internal error: %s\n", e.what());
     return 1;

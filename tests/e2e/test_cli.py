@@ -3,6 +3,7 @@ and offset, --json errors, colour handling, atomic outputs, the Hugging Face cac
 Run by ctest (label e2e); EMBSCOPE_BIN names the CLI."""
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -167,6 +168,18 @@ class Cli(unittest.TestCase):
         q = run("rows", "-m", self.model, "1", "--png", self.path("nodir", "r.png"))
         self.assertEqual(q.returncode, 5)
         self.assertFalse(os.path.exists(self.path("nodir")))
+
+    def test_out_of_memory_is_a_message_not_a_crash(self):
+        # A 4 GB table under a 1 GB address-space limit (AddressSanitizer reserves terabytes of
+        # address space, so its builds cannot run under such a limit).
+        if "ASAN_OPTIONS" in os.environ or not shutil.which("prlimit"):
+            self.skipTest("needs prlimit and a build without AddressSanitizer")
+        out = self.path("huge")
+        p = subprocess.run(["prlimit", f"--as={1 << 30}", BIN, "init", "--vocab-size", "1000000", "--dim", "1024",
+                            "-o", out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("out of memory: the system refused an allocation", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "model.safetensors")))
 
     def test_init_is_reproducible_from_the_seed(self):
         other = self.path("again")
