@@ -12,6 +12,25 @@ namespace {
 
 std::atomic<long> thread_start_budget{-1};  // < 0: unlimited
 
+// Starts fn on a new thread appended to `into` (reserved by the caller, so the append cannot
+// throw with a started thread in hand). False when the system refuses the thread (its thread
+// or memory limit: std::system_error, or std::bad_alloc for the thread's state), or when a
+// ThreadStartLimitForTesting's budget is spent, which takes the same path.
+bool try_start_thread(std::vector<std::thread>& into, std::function<void()> fn) {
+  try {
+    for (long left = thread_start_budget.load(); left >= 0;) {
+      if (left == 0) throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+      if (thread_start_budget.compare_exchange_weak(left, left - 1)) break;
+    }
+    into.emplace_back(std::move(fn));
+    return true;
+  } catch (const std::system_error&) {
+    return false;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
 class KeptThreads {
  public:
   ~KeptThreads() {
@@ -28,17 +47,12 @@ class KeptThreads {
     if (!busy.owns_lock()) return false;
     {
       std::lock_guard lock(m_);
-      threads_.reserve(helpers);  // no push_back may throw with a started thread in hand
-      try {
-        while (threads_.size() < helpers) {
-          const size_t index = threads_.size();
-          threads_.push_back(start_thread([this, index] { loop(index); }));
-        }
-      } catch (const std::system_error&) {
-        helpers = threads_.size();  // run on the threads there are
-      } catch (const std::bad_alloc&) {
-        helpers = threads_.size();
+      threads_.reserve(helpers);
+      while (threads_.size() < helpers) {
+        const size_t index = threads_.size();
+        if (!try_start_thread(threads_, [this, index] { loop(index); })) break;
       }
+      helpers = std::min(helpers, threads_.size());  // run on the threads there are
       work_ = &work;
       helpers_ = helpers;
       pending_ = helpers;
@@ -90,21 +104,16 @@ struct Team::Gate {
 
 Team::Team(size_t threads) : gate_(std::make_unique<Gate>()) {
   Gate* g = gate_.get();
-  helpers_.reserve(threads);  // no push_back may throw with a started thread in hand
-  try {
-    for (size_t w = 1; w < threads; ++w) {
-      helpers_.push_back(start_thread([g, w] {
-        std::unique_lock lock(g->m);
-        g->open.wait(lock, [g] { return g->released; });
-        const std::function<void(size_t)>* work = g->work;
-        lock.unlock();
-        if (work) (*work)(w);
-      }));
-    }
-  } catch (const std::system_error&) {
-    // Fewer helpers; size() tells the caller.
-  } catch (const std::bad_alloc&) {
-    // The same (std::thread allocates the new thread's state).
+  helpers_.reserve(threads);
+  for (size_t w = 1; w < threads; ++w) {
+    const bool started = try_start_thread(helpers_, [g, w] {
+      std::unique_lock lock(g->m);
+      g->open.wait(lock, [g] { return g->released; });
+      const std::function<void(size_t)>* work = g->work;
+      lock.unlock();
+      if (work) (*work)(w);
+    });
+    if (!started) break;  // fewer helpers; size() tells the caller
   }
 }
 
@@ -118,31 +127,23 @@ void Team::release(const std::function<void(size_t)>* work) {
   gate_->open.notify_all();
 }
 
-Team::~Team() {
-  release(nullptr);
+void Team::join() {
   for (auto& t : helpers_)
     if (t.joinable()) t.join();
+}
+
+Team::~Team() {
+  release(nullptr);
+  join();
 }
 
 void Team::run(const std::function<void(size_t)>& work) {
   release(&work);
   struct Join {  // also when work(0) throws
-    std::vector<std::thread>& threads;
-    ~Join() {
-      for (auto& t : threads)
-        if (t.joinable()) t.join();
-    }
-  } join{helpers_};
+    Team& team;
+    ~Join() { team.join(); }
+  } joined{*this};
   work(0);
-}
-
-std::thread start_thread(std::function<void()> fn) {
-  for (long left = thread_start_budget.load(); left >= 0;) {
-    if (left == 0)
-      throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again), "test limit");
-    if (thread_start_budget.compare_exchange_weak(left, left - 1)) break;
-  }
-  return std::thread(std::move(fn));
 }
 
 ThreadStartLimitForTesting::ThreadStartLimitForTesting(long n) { thread_start_budget.store(std::max(n, 0L)); }

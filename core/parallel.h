@@ -42,16 +42,13 @@ class Team {
  private:
   struct Gate;
   void release(const std::function<void(size_t)>* work);
+  void join();
   std::unique_ptr<Gate> gate_;
   std::vector<std::thread> helpers_;
 };
 
-// A new thread running fn; throws std::system_error when the system refuses one (or, in
-// tests, once a ThreadStartLimitForTesting's budget is spent).
-std::thread start_thread(std::function<void()> fn);
-
-// Tests only: while one lives, the next n thread starts succeed and later ones fail as if the
-// system refused them.
+// Tests only: while one lives, the next n thread starts (by Team and run_jobs) succeed and later
+// ones fail as if the system refused them.
 class ThreadStartLimitForTesting {
  public:
   explicit ThreadStartLimitForTesting(long n);

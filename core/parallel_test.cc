@@ -41,8 +41,8 @@ TEST(RunJobs, NestedAndConcurrentCallsFallBackToTheirOwnThreads) {
   EXPECT_EQ(total.load(), 4 * 50 * 7);
 }
 
-// The system refusing threads (simulated: ThreadStartLimitForTesting makes start_thread throw
-// the std::system_error a real refusal throws) shrinks a section; nothing terminates.
+// The system refusing threads (simulated: ThreadStartLimitForTesting sends a thread start down
+// the path of a real refusal's std::system_error) shrinks a section; nothing terminates.
 
 std::vector<int> run_team(Team& team) {
   std::vector<std::atomic<int>> hits(8);
