@@ -191,8 +191,9 @@ void add_tokenize_command(CLI::App& app, Globals& g) {
   auto f = std::make_shared<TokenizeFlags>();
   auto* cmd = app.add_subcommand("tokenize", "split a text with one or more tokenizers: ids, bytes, offsets, counts");
   cmd->footer(
-      "-m takes a tokenizer.json, a *.tiktoken rank file, GPT-2's encoder.json, a model directory, a cached Hub id,\n"
-      "or an installed name: gpt2 llama3 gemma3 qwen3 deepseek_v3 llama2 gpt4o r50k_base p50k_base cl100k_base o200k_base.\n"
+      "-m takes a tokenizer.json, a SentencePiece .model, a *.tiktoken rank file, GPT-2's encoder.json, a model\n"
+      "directory, a cached Hub id, or an installed name: gpt2 llama3 gemma3 qwen3 deepseek_v3 mistral gpt4o llama2\n"
+      "gemma yi r50k_base p50k_base cl100k_base o200k_base.\n"
       "Examples:\n  embscope tokenize -m gpt2,llama3,gemma3 'Mwarĩ wa Kĩkũyũ'\n"
       "  embscope tokenize -m cl100k_base,o200k_base -f corpus.txt --json");
   cmd->add_option("-m,--model", f->models, "tokenizer(s), comma-separated");

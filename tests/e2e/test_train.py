@@ -2,7 +2,7 @@
 every command opens, token mode over GPT-2 ids with untrained rows flagged, a run killed with
 SIGKILL and resumed equals an uninterrupted run, snapshots and the evolve chart (PNG decoded,
 SVG text checked), and clear errors for bad corpora and flags.
-Run by ctest (label e2e); EMBSCOPE_BIN names the CLI, EMBSCOPE_DEPS deps/node_modules."""
+Run by ctest (label e2e); EMBSCOPE_BIN names the CLI, EMBSCOPE_DEPS the deps directory."""
 import json
 import os
 import random

