@@ -46,6 +46,53 @@ Result<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob, co
   return m;
 }
 
+Status PrecompiledCharsmap::check_for_sentencepiece(std::string_view blob, const std::string& what) {
+  if (blob.empty()) return {};
+  EMB_TRY_ASSIGN(const PrecompiledCharsmap m, parse(blob, what));
+  const uint32_t trie_bytes = static_cast<uint32_t>(m.units_.size() * 4);
+  uint32_t stated = 0;
+  for (int i = 3; i >= 0; --i) stated = stated << 8 | static_cast<uint8_t>(blob[static_cast<size_t>(i)]);
+  if (stated != trie_bytes || m.units_.empty() || m.replacements_.empty()) {
+    return make_error(ErrorKind::Format, what,
+                      fmt::format("charsmap offset 0x0: a trie of {} bytes: expected a positive multiple of 4 with "
+                                  "replacement strings after it in the {} bytes that follow",
+                                  stated, blob.size() - 4));
+  }
+  const size_t n = m.units_.size();
+  auto bad = [&](size_t unit, std::string_view why) {
+    return make_error(ErrorKind::Format, what, fmt::format("charsmap offset {:#x}: {}", 4 + 4 * unit, why));
+  };
+  // Every base a search can reach: the root's is unit 0's offset; from a base, byte c reads unit
+  // base ^ c (any c: the input is arbitrary), and when its label is c the search goes on from
+  // that unit ^ its offset, which a leaf also reads for its value.
+  std::vector<uint8_t> seen(n, 0);
+  const size_t root = offset(m.units_[0]);
+  if ((root | 0xFF) >= n) return bad(0, fmt::format("a search from the root reads unit {} of {}", root | 0xFF, n));
+  std::vector<size_t> todo{root};
+  seen[root] = 1;
+  while (!todo.empty()) {
+    const size_t base = todo.back();
+    todo.pop_back();
+    for (uint32_t c = 0; c < 256; ++c) {
+      const size_t at = base ^ c;
+      const uint32_t u = m.units_[at];
+      if (label(u) != c) continue;
+      const size_t next = at ^ offset(u);
+      if ((next | 0xFF) >= n) return bad(at, fmt::format("a search from here reads unit {} of {}", next | 0xFF, n));
+      if (has_leaf(u)) {
+        const size_t v = value(m.units_[next]);
+        if (v >= m.replacements_.size() || m.replacements_.find('\0', v) == std::string::npos)
+          return bad(next, fmt::format("value {} is not the start of a NUL-terminated replacement string", v));
+      }
+      if (!seen[next]) {
+        seen[next] = 1;
+        todo.push_back(next);
+      }
+    }
+  }
+  return {};
+}
+
 std::optional<std::string_view> PrecompiledCharsmap::transform(std::string_view chunk) const {
   if (units_.empty()) return std::nullopt;
   // darts-clone commonPrefixSearch, stopping at the first (shortest) match; indices outside the

@@ -26,6 +26,12 @@ class PrecompiledCharsmap {
   // trie or strings that are not UTF-8. An empty blob maps nothing.
   static Result<PrecompiledCharsmap> parse(std::string_view blob, const std::string& path);
 
+  // For libsentencepiece, whose darts-clone searches read the trie unchecked: Format (naming
+  // `what`) unless the trie size is whole units inside the blob and every search from the root,
+  // over any bytes, reads inside the trie and finds values inside the replacement strings, each
+  // NUL-terminated. Real charsmaps pass (darts-clone lays the trie out in whole 256-unit blocks).
+  static Status check_for_sentencepiece(std::string_view blob, const std::string& what);
+
   // The replacement of the shortest rule that prefixes `chunk`, or nullopt.
   std::optional<std::string_view> transform(std::string_view chunk) const;
 

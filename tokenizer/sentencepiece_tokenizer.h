@@ -19,6 +19,8 @@ class SentencePieceTokenizer final : public Tokenizer {
  public:
   // Errors: NotFound for a missing file, Format when the library rejects the model.
   static Result<std::unique_ptr<SentencePieceTokenizer>> load(const std::string& path);
+  // The same from the bytes of a .model file; source names it in messages.
+  static Result<std::unique_ptr<SentencePieceTokenizer>> from_bytes(std::string_view bytes, const std::string& source);
   ~SentencePieceTokenizer() override;
 
   Result<std::vector<EncodedToken>> encode(std::string_view text, const EncodeOptions& o = {}) const override;
