@@ -97,6 +97,17 @@ class Tokenize(unittest.TestCase):
         self.assertEqual(f.returncode, 11)
         self.assertIn(b"<stdin>:0x8", f.stderr)
 
+    def test_a_cut_sentencepiece_model_is_a_located_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            cut = os.path.join(d, "tokenizer.model")
+            with open(os.path.join(DEPS, "sentencepiece", "llama.model"), "rb") as f:
+                data = f.read()
+            with open(cut, "wb") as f:
+                f.write(data[:300000])  # Llama 2's file cut inside a piece
+            p = run("tokenize", "-m", cut, "hi")
+            self.assertEqual(p.returncode, 6, p.stderr)  # format error
+            self.assertRegex(p.stderr.decode(), cut + r":0x[0-9a-f]+: not a SentencePiece model: .*remain")
+
     def test_empty_text_and_a_50000_character_word(self):
         self.assertEqual(js("tokenize", "-m", "gpt2", "")["models"][0]["n_tokens"], 0)
         word = "abcdefghij" * 5000
