@@ -62,9 +62,18 @@ std::vector<TokenView> view_tokens(const Tokenizer& t, std::string_view text, co
       continue;
     }
     std::string joined = out[i].bytes;
+    size_t whole = 0;  // joined[0, whole) is whole characters, so each byte is checked once
+    // Whether joined ends inside a character that more bytes could complete (an invalid byte
+    // before its last 3 can never become valid: the run ends there).
+    auto open_tail = [&] {
+      const auto bad = find_invalid_utf8(std::string_view(joined).substr(whole));
+      if (!bad) return false;
+      whole += *bad;
+      return joined.size() - whole < 4;
+    };
     size_t begin = out[i].token.byte_begin, end = out[i].token.byte_end;
     size_t j = i + 1;
-    for (; j < out.size() && out[j].partial && find_invalid_utf8(joined); ++j) {
+    for (; j < out.size() && out[j].partial && open_tail(); ++j) {
       joined += out[j].bytes;
       out[j].continues = true;
       begin = std::min<size_t>(begin, out[j].token.byte_begin);
