@@ -17,6 +17,13 @@ uint32_t value(uint32_t u) { return u & ((1u << 31) - 1); }
 uint32_t label(uint32_t u) { return u & ((1u << 31) | 0xFF); }
 uint32_t offset(uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); }
 
+// The little-endian uint32 at blob[at, at + 4).
+uint32_t le32(std::string_view blob, size_t at) {
+  uint32_t v = 0;
+  for (size_t b = 4; b-- > 0;) v = v << 8 | static_cast<uint8_t>(blob[at + b]);
+  return v;
+}
+
 }  // namespace
 
 Result<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob, const std::string& path) {
@@ -24,8 +31,7 @@ Result<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob, co
   if (blob.empty()) return m;
   if (blob.size() < 4)
     return make_error(ErrorKind::Format, path, fmt::format("the charsmap has {} bytes; its 4-byte trie size is cut", blob.size()));
-  uint32_t trie_bytes = 0;
-  for (int i = 3; i >= 0; --i) trie_bytes = trie_bytes << 8 | static_cast<uint8_t>(blob[static_cast<size_t>(i)]);
+  const uint32_t trie_bytes = le32(blob, 0);
   const size_t n_units = trie_bytes / 4;  // as the reference reads it: whole units, the rest is text
   if (n_units > (blob.size() - 4) / 4) {
     return make_error(ErrorKind::Format, path,
@@ -33,11 +39,7 @@ Result<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob, co
                                   trie_bytes, blob.size() - 4));
   }
   m.units_.resize(n_units);
-  for (size_t i = 0; i < n_units; ++i) {
-    uint32_t u = 0;
-    for (int b = 3; b >= 0; --b) u = u << 8 | static_cast<uint8_t>(blob[4 + 4 * i + static_cast<size_t>(b)]);
-    m.units_[i] = u;
-  }
+  for (size_t i = 0; i < n_units; ++i) m.units_[i] = le32(blob, 4 + 4 * i);
   m.replacements_.assign(blob.substr(4 + 4 * n_units));
   if (const auto bad = find_invalid_utf8(m.replacements_)) {
     return make_error(ErrorKind::Format, path,
@@ -50,8 +52,7 @@ Status PrecompiledCharsmap::check_for_sentencepiece(std::string_view blob, const
   if (blob.empty()) return {};
   EMB_TRY_ASSIGN(const PrecompiledCharsmap m, parse(blob, what));
   const uint32_t trie_bytes = static_cast<uint32_t>(m.units_.size() * 4);
-  uint32_t stated = 0;
-  for (int i = 3; i >= 0; --i) stated = stated << 8 | static_cast<uint8_t>(blob[static_cast<size_t>(i)]);
+  const uint32_t stated = le32(blob, 0);
   if (stated != trie_bytes || m.units_.empty() || m.replacements_.empty()) {
     return make_error(ErrorKind::Format, what,
                       fmt::format("charsmap offset 0x0: a trie of {} bytes: expected a positive multiple of 4 with "

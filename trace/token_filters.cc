@@ -25,11 +25,6 @@ constexpr const char* kScripts[] = {"Latin",   "Cyrillic", "Greek",    "Arabic",
                                     "Gurmukhi", "Kannada", "Malayalam", "Sinhala", "Khmer",   "Lao",
                                     "Myanmar", "Tibetan"};
 
-bool byte_fallback_piece(const std::string& p) {
-  return p.size() == 6 && p.starts_with("<0x") && p.back() == '>' && std::isxdigit(static_cast<unsigned char>(p[3])) &&
-         std::isxdigit(static_cast<unsigned char>(p[4]));
-}
-
 Result<Regex> script_regex(const std::string& script) {
   if (script.empty() || script.size() > 40 ||
       !std::all_of(script.begin(), script.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
@@ -48,6 +43,11 @@ Result<Regex> script_regex(const std::string& script) {
 }
 
 }  // namespace
+
+bool byte_fallback_piece(const std::string& p) {
+  return p.size() == 6 && p.starts_with("<0x") && p.back() == '>' && std::isxdigit(static_cast<unsigned char>(p[3])) &&
+         std::isxdigit(static_cast<unsigned char>(p[4]));
+}
 
 bool is_subword_vocabulary(const Vocabulary& v) { return v.is_subword(); }
 

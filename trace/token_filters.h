@@ -25,6 +25,9 @@
 
 namespace embscope {
 
+// A SentencePiece byte-fallback piece: "<0xC4>".
+bool byte_fallback_piece(const std::string& p);
+
 struct TokenFilterOptions {
   bool words_only = false;
   bool complete_only = false;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/utf8.h"
+#include "trace/token_filters.h"
 
 namespace embscope {
 
@@ -29,14 +30,6 @@ std::string hex_bytes(std::string_view bytes) {
   return out;
 }
 
-namespace {
-
-bool is_byte_fallback_piece(const std::string& piece) {
-  return piece.size() == 6 && piece.compare(0, 3, "<0x") == 0 && piece.back() == '>';
-}
-
-}  // namespace
-
 std::vector<TokenView> view_tokens(const Tokenizer& t, std::string_view text, const std::vector<EncodedToken>& tokens) {
   std::vector<TokenView> out(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -46,11 +39,11 @@ std::vector<TokenView> view_tokens(const Tokenizer& t, std::string_view text, co
     v.bytes = t.token_bytes(tokens[i].id).value_or("");
     if (tokens[i].special || tokens[i].added) {
       v.display = v.piece.empty() ? v.bytes : v.piece;
-    } else if (!find_invalid_utf8(v.bytes) && !is_byte_fallback_piece(v.piece)) {
+    } else if (!find_invalid_utf8(v.bytes) && !byte_fallback_piece(v.piece)) {
       v.display = visible(v.bytes);
     } else {
       v.partial = true;
-      v.display = is_byte_fallback_piece(v.piece) ? v.piece : "";
+      v.display = byte_fallback_piece(v.piece) ? v.piece : "";
     }
   }
   // A split character: the run of partial tokens whose bytes, joined, first end on a character
