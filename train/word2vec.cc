@@ -26,8 +26,8 @@ uint32_t padded(uint32_t d) { return (d + 15) / 16 * 16; }
 // Several threads (see train()): a round is kSubRounds sub-rounds; after each sub-round the hot
 // rows are merged, after the last one every row. Hot: the word occurs kHotOccurrences times or
 // more in an average sub-round.
-constexpr uint64_t kSubRounds = 4;
-constexpr double kHotOccurrences = 4;
+constexpr uint64_t kSubRounds = 8;
+constexpr double kHotOccurrences = 8;
 
 using BlockFn = void (*)(w2v::BlockArgs&);
 BlockFn block_kernel() { return w2v::cpu_has_avx2_fma() ? w2v::train_block_avx2 : w2v::train_block_generic; }
